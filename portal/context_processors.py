@@ -1,0 +1,24 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import roles
+
+# Menu entries per role: (label, url name). Later apps add their pages here.
+_MENU = {
+    roles.CITIZEN: [(_("Dashboard"), "portal-dashboard")],
+    roles.STATION_OFFICER: [(_("Dashboard"), "portal-dashboard")],
+    roles.OPERATOR: [(_("Dashboard"), "portal-dashboard")],
+    roles.SUPERVISOR: [(_("Dashboard"), "portal-dashboard")],
+    roles.AUDITOR: [(_("Dashboard"), "portal-dashboard"), (_("Audit log"), "portal-audit")],
+    roles.ADMIN: [(_("Dashboard"), "portal-dashboard"), (_("Audit log"), "portal-audit")],
+}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "role_label": ""}
+    items = [(label, reverse(name)) for label, name in _MENU.get(user.role, [])]
+    if user.role == roles.ADMIN:
+        items.append((_("Administration"), reverse("admin:index")))
+    return {"nav_items": items, "role_label": roles.LABELS.get(user.role, "")}
