@@ -1,0 +1,186 @@
+"""Cameras, recorders, the recording segment index, preservation holds and outages.
+
+evidence knows nothing of requests: a hold names what it protects by a (type, id, label) triple.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Recorder(models.Model):
+    """The device that writes the recordings (DVR, NVR, VMS server): Part A of the certificate."""
+
+    class Kind(models.TextChoices):
+        DVR = "dvr", _("DVR")
+        NVR = "nvr", _("NVR")
+        SERVER = "server", _("Recording server")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.NVR)
+    make = models.CharField(_("make"), max_length=100, blank=True)
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
+    mac_address = models.CharField(_("MAC or other ID"), max_length=64, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    # Recorder clock minus true UTC, in seconds, where known (printed on certificates).
+    clock_offset_seconds = models.FloatField(_("clock offset (seconds)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("recorder")
+        verbose_name_plural = _("recorders")
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Camera(models.Model):
+    class Status(models.TextChoices):
+        UNKNOWN = "unknown", _("Unknown")
+        RECORDING = "recording", _("Recording")
+        NOT_RECORDING = "not_recording", _("Not recording")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    location_description = models.CharField(_("location"), max_length=300, blank=True)
+    zone = models.CharField(_("zone"), max_length=100, blank=True, db_index=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    recorder = models.ForeignKey(
+        Recorder, verbose_name=_("recorder"), on_delete=models.PROTECT, related_name="cameras"
+    )
+    make = models.CharField(_("make"), max_length=100, blank=True)
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
+    mac_address = models.CharField(_("MAC or other ID"), max_length=64, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    # Kept up to date by ingest and the watchdog, so health checks never scan the index.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UNKNOWN
+    )
+    last_segment_end = models.DateTimeField(_("newest footage"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("camera")
+        verbose_name_plural = _("cameras")
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+
+class Segment(models.Model):
+    """One recording file, indexed once at ingest. Times are UTC."""
+
+    class Status(models.TextChoices):
+        OK = "ok", _("Readable")
+        UNREADABLE = "unreadable", _("Unreadable")
+
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="segments")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    # Relative to RECORDINGS_ROOT, POSIX separators.
+    path = models.CharField(max_length=500, unique=True)
+    size = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    codec = models.CharField(max_length=40, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    fps = models.FloatField(null=True, blank=True)
+    keyframe_interval = models.FloatField(null=True, blank=True)  # seconds
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OK)
+    error = models.CharField(max_length=500, blank=True)
+    ingested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["camera", "start"]
+        indexes = [models.Index(fields=["camera", "start"], name="segment_camera_start")]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self):
+        return self.path
+
+    @property
+    def duration(self):
+        return (self.end - self.start).total_seconds()
+
+
+class PreservationHold(models.Model):
+    """Keeps the segments of (camera, window) from deletion until released."""
+
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="holds")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(_("reason"), max_length=300)
+    # What the hold protects, named without evidence knowing the type (e.g. a request item).
+    linked_type = models.CharField(max_length=100, blank=True)
+    linked_id = models.CharField(max_length=64, blank=True)
+    linked_label = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["camera", "start", "end"], name="hold_camera_window"),
+            models.Index(fields=["linked_type", "linked_id"], name="hold_linked"),
+        ]
+        verbose_name = _("preservation hold")
+        verbose_name_plural = _("preservation holds")
+
+    def __str__(self):
+        return f"hold {self.camera.code} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M} UTC"
+
+    @property
+    def active(self):
+        return self.released_at is None
+
+
+class Outage(models.Model):
+    """A period in which a camera (or a whole recorder) wrote no footage."""
+
+    camera = models.ForeignKey(
+        Camera, null=True, blank=True, on_delete=models.PROTECT, related_name="outages"
+    )
+    recorder = models.ForeignKey(
+        Recorder, null=True, blank=True, on_delete=models.PROTECT, related_name="outages"
+    )
+    started_at = models.DateTimeField(db_index=True)
+    ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reason = models.CharField(max_length=300, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    recovery_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("outage")
+        verbose_name_plural = _("outages")
+
+    def __str__(self):
+        subject = self.recorder or self.camera
+        return f"outage of {subject} from {self.started_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def open(self):
+        return self.ended_at is None

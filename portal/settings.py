@@ -243,3 +243,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Recordings: the layout under RECORDINGS_ROOT, how long footage is kept, the longest segment.
+RECORDINGS_LAYOUT = os.environ.get(
+    "RECORDINGS_LAYOUT", "{camera}/{date:%Y-%m-%d}/{date:%H-%M-%S}.mp4"
+)
+RETENTION_DAYS = envint("RETENTION_DAYS", 30)
+SEGMENT_MAX_SECONDS = envint("SEGMENT_MAX_SECONDS", 3600)
