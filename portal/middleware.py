@@ -46,3 +46,19 @@ class AccessDeniedAuditMiddleware:
                 },
             )
         return None
+
+
+class ContentSecurityPolicyMiddleware:
+    """Scripts, styles, images and forms only from this site: no CDN, no inline script."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = settings.CONTENT_SECURITY_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy and not request.path.startswith("/admin/"):
+            response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
