@@ -6,6 +6,7 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="portal-test-data-"))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ["DEBUG"] = "0"  # tests run as production does, whatever the shell says
 
 from portal.settings import *  # noqa: E402, F403
 
