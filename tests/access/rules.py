@@ -9,8 +9,17 @@ without a permission decision. Users (keys of the `cast` fixture, plus "anonymou
 
 from dataclasses import dataclass, field
 
-USERS = ["anonymous", "citizen", "citizen2", "officer", "officer_other", "operator",
-         "supervisor", "auditor", "admin"]
+USERS = [
+    "anonymous",
+    "citizen",
+    "citizen2",
+    "officer",
+    "officer_other",
+    "operator",
+    "supervisor",
+    "auditor",
+    "admin",
+]
 STAFF = ["officer", "officer_other", "operator", "supervisor", "auditor", "admin"]
 CONTROL_ROOM = ["operator", "supervisor"]
 
@@ -35,7 +44,7 @@ def everyone(status=200, **options):
 
 
 def logged_in(status=200, anonymous=302, **options):
-    return Rule(expect={"anonymous": anonymous, **{u: status for u in USERS[1:]}}, **options)
+    return Rule(expect={"anonymous": anonymous, **dict.fromkeys(USERS[1:], status)}, **options)
 
 
 def only(allowed, status=200, denied=403, anonymous=302, **options):
