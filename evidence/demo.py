@@ -28,10 +28,10 @@ FOOTAGE_OPTIONS = {
     "gop_seconds": 2,
     "source": "smptebars",
     "crf": 30,
-    "preset": "veryfast",
+    "preset": "superfast",
 }
-# The broken camera's outage, in minutes before the first seeding.
-OUTAGE_MINUTES_AGO = (70, 40)
+# The broken camera's outage, as fractions of the first seeding's window (2 h: 48 to 78 min).
+OUTAGE_WITHIN_WINDOW = (0.4, 0.65)
 OUTAGE_REASON = "Demo: power cut at the junction box; the camera's UPS had failed"
 
 RECORDERS = [
@@ -164,8 +164,10 @@ def extend_footage(*, now=None, root=None, hours=HOURS):
         start = _first_free_start(root, camera.code, start, layout)
         windows = [(start, now)]
         if fresh and camera.code == BROKEN_CAMERA:
-            gap_start = horizon + timedelta(minutes=hours * 60 - OUTAGE_MINUTES_AGO[0])
-            gap_end = horizon + timedelta(minutes=hours * 60 - OUTAGE_MINUTES_AGO[1])
+            gap_start, gap_end = (
+                horizon + timedelta(minutes=round(fraction * hours * 60))
+                for fraction in OUTAGE_WITHIN_WINDOW
+            )
             windows = [(start, gap_start), (gap_end, now)]
             _record_demo_outage(camera, gap_start, gap_end)
         written = 0
@@ -184,7 +186,7 @@ def extend_footage(*, now=None, root=None, hours=HOURS):
             written += minutes
         report.written[camera.code] = written
     # The files were just written whole (renamed into place), so no settling time is needed.
-    report.ingest = ingest_recordings(root=root, since=horizon, settle_seconds=0, now=now)
+    report.ingest = ingest_recordings(root=root, since=horizon, settle_seconds=0)
     return report
 
 

@@ -294,7 +294,7 @@ def _ingest_batch(batch, *, cameras, report, now, settle):
             continue
         except OSError:
             continue  # removed since the folder was listed
-        if now.timestamp() - modified < settle:
+        if settle and now.timestamp() - modified < settle:
             report.still_writing += 1
             continue
         rows.append(_segment_row(camera, candidate, path))

@@ -161,10 +161,10 @@ def control_room_recipients():
 
 
 def _send_alerts(report, now):
-    pending_alerts = Outage.objects.select_for_update().filter(
+    pending_alerts = Outage.objects.select_for_update(of=("self",)).filter(
         ended_at__isnull=True, alerted_at__isnull=True
     )
-    pending_recoveries = Outage.objects.select_for_update().filter(
+    pending_recoveries = Outage.objects.select_for_update(of=("self",)).filter(
         ended_at__isnull=False, alerted_at__isnull=False, recovery_notified_at__isnull=True
     )
     for outage in pending_alerts.select_related("camera", "recorder"):
