@@ -7,4 +7,8 @@ def world(cast):
 
     Apps add their objects here as they gain object URLs.
     """
-    return {"cast": cast}
+    from evidence.models import Camera, Recorder
+
+    recorder = Recorder.objects.create(code="nvr-1", name="NVR 1")
+    camera = Camera.objects.create(code="cam-gate", name="Main gate", recorder=recorder)
+    return {"cast": cast, "camera": camera}

@@ -77,6 +77,14 @@ RULES = {
     "portal-set-language": everyone(302, method="post", data={"language": "hi", "next": "/"}),
     "portal-audit": only(["auditor", "admin"]),
     "portal-audit-verify": only(["auditor", "admin"], status=302, method="post"),
+    # Recordings (evidence): staff pages; the camera picker serves request forms of every role.
+    "evidence-camera-list": only(STAFF),
+    "evidence-camera-detail": only(STAFF, kwargs=lambda w: {"code": w["camera"].code}),
+    "evidence-camera-timeline": only(
+        STAFF, kwargs=lambda w: {"code": w["camera"].code, "day": "2026-11-25"}
+    ),
+    "evidence-camera-picker": logged_in(query="?q=gate"),
+    "evidence-health": only(STAFF),
 }
 
 # The Django admin has its own permission system: staff-only, tested once as a whole.
