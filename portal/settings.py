@@ -250,3 +250,13 @@ RECORDINGS_LAYOUT = os.environ.get(
 )
 RETENTION_DAYS = envint("RETENTION_DAYS", 30)
 SEGMENT_MAX_SECONDS = envint("SEGMENT_MAX_SECONDS", 3600)
+
+# --- footage requests ---
+# Service level: the control room decides within this many hours of filing (paused time not
+# counted); "due soon" lists requests due within REQUEST_DUE_SOON_HOURS.
+REQUEST_REVIEW_HOURS = envint("REQUEST_REVIEW_HOURS", 72)
+REQUEST_DUE_SOON_HOURS = envint("REQUEST_DUE_SOON_HOURS", 24)
+# The longest window of one item (Genetec Clearance's limit is a sensible default) and the most
+# items in one request.
+REQUEST_MAX_ITEM_MINUTES = envint("REQUEST_MAX_ITEM_MINUTES", 120)
+REQUEST_MAX_ITEMS = envint("REQUEST_MAX_ITEMS", 10)
