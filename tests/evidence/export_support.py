@@ -1,0 +1,71 @@
+"""Fixtures and helpers for the export tests (imported by tests/evidence/test_export_*.py)."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+
+from evidence import hashing
+from evidence.footage import generate_segments, utc
+from evidence.models import Camera, Recorder, Segment
+
+T0 = utc(2026, 3, 1, 10, 0, 0)
+CASE = {
+    "reference": "FR-2026-000123",
+    "fir_number": "45",
+    "fir_year": "2026",
+    "fir_date": "2026-03-01",
+    "station_code": "ps-central",
+    "station_name": "Central PS",
+    "requester": "Alice Citizen",
+    "approver": "Sam Supervisor",
+    "operator": "Olga Operator",
+    "purpose": "Theft investigation",
+    "incident_place": "MG Road auto stand",
+}
+
+
+@pytest.fixture
+def camera(db):
+    recorder = Recorder.objects.create(
+        code="nvr-1",
+        name="NVR 1",
+        make="Hikvision",
+        model="DS-7732",
+        serial_number="SN-0042",
+        mac_address="00:11:22:33:44:55",
+        clock_offset_seconds=1.5,
+    )
+    return Camera.objects.create(code="cam-mg-road", name="MG Road", recorder=recorder)
+
+
+def index_segments(camera, paths, start, segment_seconds, fps=10):
+    """Index generated segments the way ingest does: path, times, size, hash, codec."""
+    rows = []
+    for index, path in enumerate(paths):
+        seg_start = start + timedelta(seconds=index * segment_seconds)
+        rows.append(
+            Segment.objects.create(
+                camera=camera,
+                start=seg_start,
+                end=seg_start + timedelta(seconds=segment_seconds),
+                path=path.relative_to(settings.RECORDINGS_ROOT).as_posix(),
+                size=path.stat().st_size,
+                sha256=hashing.sha256_file(path),
+                codec="h264",
+                width=320,
+                height=180,
+                fps=fps,
+                keyframe_interval=2,
+            )
+        )
+    return rows
+
+
+@pytest.fixture
+def footage(camera):
+    """12 seconds of footage from T0 in three 4-second segments, indexed."""
+    paths = generate_segments(
+        settings.RECORDINGS_ROOT, camera.code, T0, 12, segment_seconds=4, gop_seconds=2
+    )
+    return index_segments(camera, paths, T0, 4)
