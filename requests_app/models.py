@@ -141,6 +141,13 @@ class RequestItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    export_job = models.ForeignKey(
+        "evidence.ExportJob",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["request", "position", "pk"]

@@ -1,8 +1,12 @@
-"""Signal receivers: station group membership follows the user's role and station."""
+"""Signal receivers: station group membership follows the user's role and station; export
+jobs move their request on."""
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+
+from evidence.models import ExportJob
+from evidence.signals import export_job_changed
 
 from . import services
 
@@ -11,3 +15,9 @@ from . import services
 def keep_station_membership(sender, instance, raw=False, **kwargs):
     if not raw:
         services.sync_station_membership(instance)
+
+
+@receiver(export_job_changed, sender=ExportJob)
+def follow_export_job(sender, job, **kwargs):
+    if job.linked_type == services.ITEM_LINK:
+        services.export_job_changed(job=job)

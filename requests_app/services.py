@@ -318,5 +318,76 @@ def case_facts(request):
 
 
 def _start_exports(request, *, actor):
-    # TODO(exports): request_export for each item once the exports branch is merged.
-    raise RequestError(_("Exports are not available yet."))
+    """One export job per item, with the frozen case facts; the station's officers (as a
+    group, so officers who join later too) may download the results."""
+    from evidence.services import exports
+
+    case = case_facts(request)
+    group = station_group(request.station)
+    for number, item in enumerate(request.items.select_related("camera"), start=1):
+        try:
+            job = exports.request_export(
+                camera=item.camera,
+                start=item.start,
+                end=item.end,
+                case=case,
+                actor=actor,
+                linked_type=ITEM_LINK,
+                linked_id=str(item.pk),
+                linked_label=f"{request.reference} #{number}",
+            )
+        except exports.ExportError as error:
+            raise RequestError(str(error)) from error
+        item.export_job = job
+        item.save(update_fields=["export_job"])
+        exports.grant_download_to_group(job=job, group=group, actor=actor)
+
+
+def retry_item_export(*, request, item, actor):
+    """Queue a failed item's export job again (control room only). Logged by evidence."""
+    from evidence.services import exports
+
+    if actor.role not in roles.CONTROL_ROOM:
+        raise RequestError(_("Only the control room retries exports."))
+    if request.status != Status.EXPORTING or item.request_id != request.pk or not item.export_job:
+        raise RequestError(_("This item has no export to retry."))
+    try:
+        exports.retry_export(job=item.export_job, actor=actor)
+    except exports.ExportError as error:
+        raise RequestError(str(error)) from error
+
+
+def export_job_changed(*, job):
+    """Called for every status change of an item's export job: when every item's job has
+    succeeded, the request becomes ready. Safe to call twice (the second call does nothing)."""
+    from .models import RequestItem
+
+    item = RequestItem.objects.select_related("request").filter(pk=job.linked_id).first()
+    if item is None or item.request.status != Status.EXPORTING:
+        return
+    request = item.request
+    pending = request.items.filter(export_job__isnull=True).exists() or (
+        request.items.exclude(export_job__status="succeeded").exists()
+    )
+    if pending:
+        return
+    try:
+        transition(request, Status.READY, actor=None)
+    except RequestError:
+        pass  # another job's signal made it ready first
+
+
+def record_download(*, job, user):
+    """The first download of an item's export by an officer of the station delivers the
+    request. Safe to call on every download."""
+    from .models import RequestItem
+
+    item = RequestItem.objects.select_related("request").filter(pk=job.linked_id).first()
+    if item is None or item.request.status != Status.READY:
+        return
+    if not _is_station_officer(user, item.request):
+        return
+    try:
+        transition(item.request, Status.DELIVERED, actor=user)
+    except RequestError:
+        pass  # a parallel download delivered it first

@@ -14,4 +14,9 @@ urlpatterns = [
     path("requests/<str:reference>/", views.detail, name="requests-detail"),
     path("requests/<str:reference>/status/", views.change_status, name="requests-transition"),
     path("requests/<str:reference>/prepare/", views.prepare, name="requests-prepare"),
+    path(
+        "requests/<str:reference>/items/<int:item_id>/retry/",
+        views.retry_export,
+        name="requests-retry-export",
+    ),
 ]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -212,7 +212,7 @@ def availability(request):
 
 
 def _detail_context(request, footage_request):
-    items = list(footage_request.items.select_related("camera", "hold"))
+    items = list(footage_request.items.select_related("camera", "hold", "export_job"))
     show_coverage = request.user.role in selectors.SEES_ALL
     if show_coverage:
         # TODO(recordings): embed evidence.services.timeline's SVG per item once merged.
@@ -297,4 +297,22 @@ def prepare(request, reference):
         messages.error(request, str(error))
     else:
         messages.success(request, _("You prepared this request; another supervisor approves it."))
+    return redirect("requests-detail", reference=reference)
+
+
+@require_POST
+@roles.role_required(*roles.CONTROL_ROOM)
+def retry_export(request, reference, item_id):
+    footage_request = get_visible_or_404(
+        request, selectors.visible_requests(request.user), reference=reference
+    )
+    item = footage_request.items.select_related("export_job").filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    try:
+        services.retry_item_export(request=footage_request, item=item, actor=request.user)
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The export is queued again."))
     return redirect("requests-detail", reference=reference)
