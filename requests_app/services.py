@@ -5,6 +5,7 @@ can read), then inside one transaction lock the row, change the state, write the
 and the audit event, run the state's side effects (holds, exports); after commit, the emails.
 """
 
+import contextlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -371,10 +372,9 @@ def export_job_changed(*, job):
     )
     if pending:
         return
-    try:
+    # Another job's signal may have made it ready first: then there is nothing to do.
+    with contextlib.suppress(RequestError):
         transition(request, Status.READY, actor=None)
-    except RequestError:
-        pass  # another job's signal made it ready first
 
 
 def record_download(*, job, user):
@@ -387,7 +387,6 @@ def record_download(*, job, user):
         return
     if not _is_station_officer(user, item.request):
         return
-    try:
+    # A parallel download may have delivered it first.
+    with contextlib.suppress(RequestError):
         transition(item.request, Status.DELIVERED, actor=user)
-    except RequestError:
-        pass  # a parallel download delivered it first
