@@ -1,1 +1,3 @@
-urlpatterns = []
+from . import export_urls
+
+urlpatterns = [*export_urls.urlpatterns]

@@ -6,6 +6,8 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="portal-test-data-"))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Each test has its own SIGNING_DIR; the export certificate key is generated there on first use.
+os.environ.setdefault("SIGNING_ALLOW_GENERATE", "1")
 
 from portal.settings import *  # noqa: E402, F403
 

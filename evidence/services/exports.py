@@ -208,8 +208,8 @@ def _finish(job, run_token, status, **fields):
     return True
 
 
-def mark_succeeded(*, job, run_token, log_details):
-    """Close the run as succeeded; the audit event was written by the pipeline before signing."""
+def mark_succeeded(*, job, run_token):
+    """Close the run as succeeded (the pipeline writes the audit event with the hashes)."""
     return _finish(job, run_token, ExportJob.Status.SUCCEEDED, progress=100, error="")
 
 
@@ -319,3 +319,19 @@ def downloadable_jobs(user):
 def can_download(user, job):
     """Control-room roles always; station officers with the grant; nobody else, ever."""
     return downloadable_jobs(user).filter(pk=job.pk).exists()
+
+
+def file_path(export_file):
+    from pathlib import Path
+
+    return Path(settings.MEDIA_ROOT) / export_file.path
+
+
+def download_name(export_file):
+    """A readable file name: the request reference (made file-safe), camera and kind."""
+    import re
+
+    job = export_file.job
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", job.reference or f"export-{job.pk}").strip("-")
+    extension = export_file.path.rsplit(".", 1)[-1]
+    return f"{stem}-{job.camera.code}-{export_file.kind}.{extension}"

@@ -69,3 +69,68 @@ def footage(camera):
         settings.RECORDINGS_ROOT, camera.code, T0, 12, segment_seconds=4, gop_seconds=2
     )
     return index_segments(camera, paths, T0, 4)
+
+
+def framemd5(path):
+    """[(seconds, md5)] of every decoded frame, from ffmpeg's framemd5 muxer."""
+    import subprocess
+    from fractions import Fraction
+
+    from evidence.ffmpeg import ffmpeg_exe
+
+    out = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-map", "0:v:0", "-f", "framemd5", "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    base, frames = Fraction(1), []
+    for line in out.splitlines():
+        if line.startswith("#tb 0:"):
+            base = Fraction(line.split(":", 1)[1].strip())
+        elif line and not line.startswith("#"):
+            fields = [field.strip() for field in line.split(",")]
+            frames.append((float(int(fields[2]) * base), fields[5]))
+    return frames
+
+
+def source_frames(segments, start, end):
+    """framemd5 hashes of the source frames whose wall-clock time lies in [start, end)."""
+    hashes = []
+    for segment in segments:
+        path = settings.RECORDINGS_ROOT / segment.path
+        for seconds, digest in framemd5(path):
+            moment = segment.start + timedelta(seconds=seconds)
+            if start <= moment < end - timedelta(microseconds=500):
+                hashes.append(digest)
+    return hashes
+
+
+def run_direct(job):
+    """One attempt in this process (unit tests of the pipeline's rules; job tests use a worker)."""
+    from evidence.exports import pipeline
+    from evidence.services import exports
+
+    claimed, run_token = exports.claim(job_id=job.pk)
+    pipeline.run_claimed(job=claimed, run_token=run_token)
+    job.refresh_from_db()
+    return job
+
+
+def new_job(camera, start_s, end_s, *, actor=None, **kwargs):
+    from evidence.services import exports
+
+    return exports.request_export(
+        camera=camera,
+        start=T0 + timedelta(seconds=start_s),
+        end=T0 + timedelta(seconds=end_s),
+        case=kwargs.pop("case", CASE),
+        actor=actor,
+        linked_type="tests.item",
+        linked_id="1",
+        **kwargs,
+    )
+
+
+def media_file(export_file):
+    return settings.MEDIA_ROOT / export_file.path
