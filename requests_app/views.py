@@ -212,7 +212,11 @@ def availability(request):
 
 
 def _detail_context(request, footage_request):
-    items = list(footage_request.items.select_related("camera", "hold", "export_job"))
+    items = list(
+        footage_request.items.select_related("camera", "hold", "export_job").prefetch_related(
+            "export_job__files"
+        )
+    )
     show_coverage = request.user.role in selectors.SEES_ALL
     if show_coverage:
         # TODO(recordings): embed evidence.services.timeline's SVG per item once merged.
@@ -232,6 +236,12 @@ def _detail_context(request, footage_request):
             and footage_request.status == Status.UNDER_REVIEW
         ),
         "show_coverage": show_coverage,
+        # Only the station's officers and the control room ever download footage.
+        "can_download": request.user.is_control_room
+        or (
+            request.user.role == roles.STATION_OFFICER
+            and request.user.station_id == footage_request.station_id
+        ),
         "due": services.effective_due(footage_request),
         "status_names": Status,
     }

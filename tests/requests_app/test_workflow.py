@@ -190,3 +190,51 @@ def test_a_job_linked_to_something_else_is_ignored(exporting):
     export_job_changed.send(sender=ExportJob, job=job)
     exporting.refresh_from_db()
     assert exporting.status == S.EXPORTING
+
+
+def test_the_stations_download_through_evidence_delivers(
+    cast, exporting, client_for, settings, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from evidence.models import ExportFile
+
+    for item in exporting.items.all():
+        _finish(item.export_job, ExportJob.Status.SUCCEEDED)
+    job = exporting.items.first().export_job
+    (settings.MEDIA_ROOT / "clip.mp4").write_bytes(b"not really a video")
+    file = ExportFile.objects.create(job=job, kind="working", path="clip.mp4", sha256="0" * 64)
+    url = reverse("evidence-export-download", args=[file.token])
+
+    # An auditor may not download at all; the control room may, but that is no delivery.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(cast["auditor"]).get(url).status_code == 404
+        assert client_for(cast["operator"]).get(url).status_code == 200
+    exporting.refresh_from_db()
+    assert exporting.status == S.READY
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast["officer"]).get(url)
+        b"".join(response.streaming_content)
+    assert response.status_code == 200
+    exporting.refresh_from_db()
+    assert exporting.status == S.DELIVERED
+    assert exporting.history.get(to_status=S.DELIVERED).actor == cast["officer"]
+
+
+def test_demo_requests_are_idempotent(cast, camera, camera2):
+    from portal import demo as portal_demo
+    from requests_app import demo
+    from requests_app.models import FootageRequest
+
+    assert demo.seed_requests() == []  # no demo users yet
+    portal_demo.seed_accounts()
+    first = demo.seed_requests()
+    again = demo.seed_requests()
+    assert [r.pk for r in first] == [r.pk for r in again]
+    assert FootageRequest.objects.count() == 3
+    assert {r.status for r in first} == {
+        S.AWAITING_ENDORSEMENT,
+        S.UNDER_REVIEW,
+        S.NEEDS_INFORMATION,
+    }

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from portal import demo
+from requests_app import demo as requests_demo
 
 
 class Command(BaseCommand):
@@ -12,3 +13,4 @@ class Command(BaseCommand):
         for username, role, created in accounts:
             note = "created" if created else "exists"
             self.stdout.write(f"  {username:<12} {role:<26} ({note})")
+        requests_demo.seed_requests(self.stdout)
