@@ -29,6 +29,16 @@ CLOCK_RUNNING = (Status.SUBMITTED, Status.AWAITING_ENDORSEMENT, Status.UNDER_REV
 FINAL = (Status.REJECTED, Status.CLOSED, Status.WITHDRAWN, Status.FOOTAGE_UNAVAILABLE)
 
 
+# Labels for evidence's availability answers (covered/partial/outage/expired/none).
+AVAILABILITY_LABELS = {
+    "covered": _("Footage exists"),
+    "partial": _("Partly recorded"),
+    "outage": _("Recording outage"),
+    "expired": _("Older than retention"),
+    "none": _("No footage"),
+}
+
+
 class ReferenceCounter(models.Model):
     """The last request number issued in a year; locked while the next one is taken."""
 
@@ -156,6 +166,10 @@ class RequestItem(models.Model):
 
     def __str__(self):
         return f"{self.request.reference} #{self.position + 1} {self.camera.code}"
+
+    @property
+    def availability_label(self):
+        return AVAILABILITY_LABELS.get(self.availability_status, self.availability_status)
 
 
 class StatusChange(models.Model):

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 from evidence.services import coverage
 from portal import roles
 from portal.access import get_visible_or_404
+from portal.models import PoliceStation
 
 from . import filing, selectors, services
 from .forms import AvailabilityQuery, RequestForm, TransitionForm, item_formset
-from .models import Status
+from .models import AVAILABILITY_LABELS, Status
 
 FILERS = (roles.CITIZEN, roles.STATION_OFFICER)
 READERS = (roles.CITIZEN, roles.STATION_OFFICER, *selectors.SEES_ALL)
@@ -50,6 +51,7 @@ def _list_page(request, queryset, *, title, view_name, extra=None):
         "statuses": Status.choices,
         "view_name": view_name,
         "show_filters": request.user.role in selectors.SEES_ALL,
+        "stations": PoliceStation.objects.order_by("name"),
         "now": timezone.now(),
     }
     context.update(extra or {})
@@ -147,6 +149,7 @@ def new_request(request):
                 for f in filled:
                     data = f.cleaned_data
                     f.answer = coverage.availability(data["camera"], data["start"], data["end"])
+                    f.answer_label = AVAILABILITY_LABELS.get(f.answer.status, f.answer.status)
                 reviewed = True
     return render(
         request,
@@ -204,6 +207,7 @@ def availability(request):
     return JsonResponse(
         {
             "status": answer.status,
+            "label": str(AVAILABILITY_LABELS.get(answer.status, answer.status)),
             "message": answer.message,
             "percent": answer.coverage.percent,
             "gaps": [[a.isoformat(), b.isoformat()] for a, b in answer.coverage.gaps],

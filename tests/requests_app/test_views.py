@@ -117,7 +117,7 @@ def test_the_review_step_shows_availability_without_script(
         "action": "review",
     }
     page = client_for(cast["citizen"]).post(reverse("requests-new"), data).content.decode()
-    assert "partial" in page and "50.0%" in page
+    assert "Partly recorded" in page and "50.0%" in page
     assert not FootageRequest.objects.exists()
 
 

@@ -32,7 +32,7 @@
         }
         var badge = document.createElement("span");
         badge.className = "status " + (data.status === "covered" ? "status-ok" : data.status === "partial" ? "status-warn" : "status-bad");
-        badge.textContent = data.status;
+        badge.textContent = data.label || data.status;
         out.appendChild(badge);
         out.appendChild(document.createTextNode(" " + data.message));
       })
