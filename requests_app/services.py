@@ -127,8 +127,8 @@ def _check(request, to, actor, reason):
         raise RequestError(_("Only a citizen's request waits for the station's endorsement."))
     if step == (Status.SUBMITTED, Status.UNDER_REVIEW) and origin_citizen:
         raise RequestError(_("A citizen's request needs the station's endorsement first."))
-    if request.status == Status.NEEDS_INFORMATION and to != Status.WITHDRAWN:
-        if to in (Status.AWAITING_ENDORSEMENT, Status.UNDER_REVIEW) and to != request.paused_from:
+    if is_answer(request, to):
+        if to != request.paused_from:
             raise RequestError(_("The answer goes back to the step that asked for it."))
         if not reason.strip():
             raise RequestError(_("Write your answer."))
@@ -136,6 +136,18 @@ def _check(request, to, actor, reason):
         raise RequestError(_("Give a reason."))
     if to == Status.APPROVED and actor.pk in (request.filed_by_id, request.prepared_by_id):
         raise RequestError(_("Four eyes: you cannot approve a request that you filed or prepared."))
+
+
+def is_answer(request, to):
+    """Leaving NEEDS_INFORMATION for a review step is the requester's answer."""
+    return request.status == Status.NEEDS_INFORMATION and to in (
+        Status.AWAITING_ENDORSEMENT,
+        Status.UNDER_REVIEW,
+    )
+
+
+def needs_text(request, to):
+    return to in REASON_REQUIRED or is_answer(request, to)
 
 
 def allowed_transitions(request, actor):

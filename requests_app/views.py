@@ -231,10 +231,16 @@ def _detail_context(request, footage_request):
         "items": items,
         "history": footage_request.history.select_related("actor"),
         "actions": [
-            (target, services.ACTION_LABELS.get(target), target in services.REASON_REQUIRED)
+            {
+                "target": target,
+                "label": services.ANSWER_LABEL
+                if services.is_answer(footage_request, target)
+                else services.ACTION_LABELS.get(target),
+                "answer": services.is_answer(footage_request, target),
+                "needs_text": services.needs_text(footage_request, target),
+            }
             for target in services.allowed_transitions(footage_request, request.user)
         ],
-        "answer_label": services.ANSWER_LABEL,
         "can_prepare": (
             request.user.role in roles.CONTROL_ROOM
             and footage_request.status == Status.UNDER_REVIEW
@@ -289,10 +295,15 @@ def change_status(request, reference):
     elif "reason" in form.errors:
         error = form.errors["reason"][0]
     context = _detail_context(request, footage_request)
+    target = request.POST.get("to", "")
     context.update(
         action_error=error,
-        action_target=request.POST.get("to", ""),
+        action_target=target,
         action_reason=request.POST.get("reason", ""),
+        # With a text field for this step, the message goes next to it, else on top.
+        action_error_at_field=any(
+            a["target"] == target and a["needs_text"] for a in context["actions"]
+        ),
     )
     return render(request, "requests_app/detail.html", context, status=400)
 

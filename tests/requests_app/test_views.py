@@ -249,3 +249,24 @@ def test_the_control_room_sees_coverage_of_each_item(
 def test_dashboards_link_the_request_lists(cast, client_for, who):
     page = client_for(cast[who]).get(reverse("portal-dashboard")).content.decode()
     assert reverse("requests-list") in page
+
+
+def test_an_empty_answer_keeps_the_page_and_the_typed_text_elsewhere(
+    cast, client_for, file_for, now
+):
+    from .conftest import set_status
+
+    request = file_for(cast["citizen"])
+    set_status(request, S.NEEDS_INFORMATION, paused_at=now, paused_from=S.UNDER_REVIEW)
+    client = client_for(cast["citizen"])
+    url = reverse("requests-transition", args=[request.reference])
+    page = client.get(reverse("requests-detail", args=[request.reference])).content.decode()
+    assert "Your answer" in page and "Send the answer" in page
+    response = client.post(url, {"to": S.UNDER_REVIEW, "reason": ""})
+    assert response.status_code == 400
+    assert response.content.decode().count("Write your answer.") == 1
+    operator_page = client_for(cast["operator"]).post(
+        url, {"to": S.FOOTAGE_UNAVAILABLE, "reason": "", "extra": "x"}
+    )
+    text = operator_page.content.decode()
+    assert "Give a reason." in text and "Your answer" not in text
