@@ -21,11 +21,24 @@ def segment_relpath(camera_code, start):
 
 
 def generate_segments(
-    root, camera_code, start, seconds, *, segment_seconds=60, size="320x180", fps=10, gop_seconds=2
+    root,
+    camera_code,
+    start,
+    seconds,
+    *,
+    segment_seconds=60,
+    size="320x180",
+    fps=10,
+    gop_seconds=2,
+    source="testsrc2",
+    crf=None,
+    preset="ultrafast",
 ):
     """Write `seconds` of footage for one camera from `start` (aware datetime) under `root`.
 
-    Returns the paths written, in time order. One ffmpeg run per call.
+    Returns the paths written, in time order. One ffmpeg run per call. `source` is an ffmpeg
+    test source (the demo uses the mostly still "smptebars" with `crf`, which compresses to a
+    tenth of the size, like a real street camera's scene).
     """
     if start.tzinfo is None:
         raise ValueError("start must be timezone-aware")
@@ -51,13 +64,14 @@ def generate_segments(
             "-f",
             "lavfi",
             "-i",
-            f"testsrc2=size={size}:rate={fps}:duration={seconds}",
+            f"{source}=size={size}:rate={fps}:duration={seconds}",
             "-vf",
             drawtext,
             "-c:v",
             "libx264",
             "-preset",
-            "ultrafast",
+            preset,
+            *(["-crf", str(crf)] if crf is not None else []),
             "-pix_fmt",
             "yuv420p",
             "-g",

@@ -40,6 +40,14 @@ _MENU = {
 }
 
 
+# The recordings pages, for every staff role.
+for _role in roles.STAFF_ROLES:
+    _MENU[_role] += [
+        (_("Cameras"), "evidence-camera-list"),
+        (_("Recording health"), "evidence-health"),
+    ]
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -251,6 +251,33 @@ RECORDINGS_LAYOUT = os.environ.get(
 RETENTION_DAYS = envint("RETENTION_DAYS", 30)
 SEGMENT_MAX_SECONDS = envint("SEGMENT_MAX_SECONDS", 3600)
 
+# --- recordings ---
+# Ingest: files younger than INGEST_SETTLE_SECONDS may still be being written and wait for the
+# next run; the periodic run only walks dated folders of the last INGEST_LOOKBACK_HOURS
+# (`manage.py ingest_recordings` walks everything).
+INGEST_SETTLE_SECONDS = envint("INGEST_SETTLE_SECONDS", 30)
+INGEST_LOOKBACK_HOURS = envint("INGEST_LOOKBACK_HOURS", 48)
+# Watchdog: a camera whose newest footage is older than this is not recording.
+WATCHDOG_THRESHOLD_MINUTES = envint("WATCHDOG_THRESHOLD_MINUTES", 5)
+# Demo: keep generating the demo cameras' footage up to now (scripts/serve turns it on).
+DEMO_FOOTAGE = envbool("DEMO_FOOTAGE", False)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "ingest-recordings": {"task": "evidence.tasks.ingest_new_segments", "schedule": 60.0},
+        "recording-watchdog": {"task": "evidence.tasks.check_recording_health", "schedule": 60.0},
+        "purge-expired-segments": {
+            "task": "evidence.tasks.purge_expired_segments",
+            "schedule": 3600.0,
+        },
+    }
+)
+if DEMO_FOOTAGE:
+    CELERY_BEAT_SCHEDULE["demo-footage"] = {
+        "task": "evidence.tasks.extend_demo_footage",
+        "schedule": 60.0,
+    }
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("evidence.context_processors.staff_banners")
+
 # --- Evidence exports ---
 # Clip jobs run on their own queue, so CPU-heavy ffmpeg work never blocks light tasks.
 CELERY_TASK_ROUTES = {

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 
-from ..models import PreservationHold
+from ..models import Camera, PreservationHold
 
 
 class HoldError(Exception):
@@ -20,6 +20,8 @@ def place_hold(
     if end <= start:
         raise HoldError(_("A hold must end after it starts."))
     with transaction.atomic():
+        # Serializes with the retention purge of this camera (see retention.py).
+        Camera.objects.select_for_update().filter(pk=camera.pk).first()
         hold = PreservationHold.objects.create(
             camera=camera,
             start=start,
@@ -65,6 +67,21 @@ def release_holds(*, linked_type, linked_id, actor=None):
                 details={"camera": hold.camera.code},
             )
     return len(holds)
+
+
+def release_hold(*, hold, actor=None):
+    """Release one hold (e.g. from the admin); a released hold stays released. Logged."""
+    with transaction.atomic():
+        hold = PreservationHold.objects.select_for_update().get(pk=hold.pk)
+        if hold.released_at is not None:
+            return False
+        hold.released_at = timezone.now()
+        hold.released_by = actor
+        hold.save(update_fields=["released_at", "released_by"])
+        audit.log(
+            "evidence.hold.released", actor=actor, obj=hold, details={"camera": hold.camera.code}
+        )
+    return True
 
 
 def active_holds_overlapping(camera, start, end):
