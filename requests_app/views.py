@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from evidence.services import coverage
+from evidence.services import coverage, timeline
 from portal import roles
 from portal.access import get_visible_or_404
 from portal.models import PoliceStation
@@ -223,9 +224,10 @@ def _detail_context(request, footage_request):
     )
     show_coverage = request.user.role in selectors.SEES_ALL
     if show_coverage:
-        # TODO(recordings): embed evidence.services.timeline's SVG per item once merged.
         for item in items:
             item.coverage = coverage.coverage(item.camera, item.start, item.end)
+            # timeline_svg escapes every text it draws, so the picture can go in as it is.
+            item.timeline = mark_safe(timeline.timeline_svg(item.camera, item.start, item.end))  # noqa: S308
     return {
         "req": footage_request,
         "items": items,

@@ -238,11 +238,14 @@ def test_the_control_room_sees_coverage_of_each_item(
     add_segments(camera, start, 30)
     request = file_for(cast["citizen"], items=[(camera, start, start + timedelta(hours=1))])
     page = client_for(cast["operator"]).get(reverse("requests-detail", args=[request.reference]))
-    assert "Coverage now" in page.content.decode()
+    text = page.content.decode()
+    assert "Coverage now" in text and "50.0 %" in text
+    assert "<svg" in text and "50.0% recorded" in text  # the item's coverage timeline
     citizen_page = client_for(cast["citizen"]).get(
         reverse("requests-detail", args=[request.reference])
     )
     assert "Coverage now" not in citizen_page.content.decode()
+    assert "<svg" not in citizen_page.content.decode()
 
 
 @pytest.mark.parametrize("who", ["citizen", "officer", "operator", "supervisor", "auditor"])

@@ -6,6 +6,7 @@
   if (!form) { return; }
   var availabilityUrl = form.getAttribute("data-availability-url");
   var pickerUrl = form.getAttribute("data-picker-url");
+  var pickerLabel = form.getAttribute("data-picker-label") || "";
   var items = form.querySelector("[data-items]");
   var template = document.getElementById("item-template");
   var total = form.querySelector("input[name='items-TOTAL_FORMS']");
@@ -45,8 +46,8 @@
     var search = document.createElement("input");
     search.type = "search";
     search.setAttribute("data-picker", "");
-    search.setAttribute("aria-label", select.labels && select.labels[0] ? select.labels[0].textContent : "camera");
-    search.placeholder = "…";
+    search.setAttribute("aria-label", pickerLabel);
+    search.placeholder = pickerLabel;
     select.parentNode.insertBefore(search, select);
     var timer = null;
     search.addEventListener("input", function () {
