@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from evidence.services import coverage, holds
 from portal import audit, roles
 
-from . import services
+from . import permissions, services
 from .models import FootageRequest, ReferenceCounter, RequestItem, Status, StatusChange
 from .services import RequestError
 
@@ -187,7 +187,7 @@ def _create(*, filer, station, origin, token, now, items, fields):
             linked_label=request.reference,
         )
         item.save(update_fields=["hold"])
-    services.grant_view(request)
+    permissions.grant_view(request)
     StatusChange.objects.create(
         request=request, from_status="", to_status=Status.SUBMITTED, actor=filer, at=now
     )

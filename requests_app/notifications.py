@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .models import FootageRequest, Status
+from .permissions import station_officers
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +20,6 @@ CONTROL_ROOM_HEARS = {Status.UNDER_REVIEW}
 
 def recipients(request, target):
     """[(email, language, name)] of everyone affected by `request` entering `target`, once each."""
-    from .services import station_officers
-
     users = [request.filed_by]
     if target in STATION_HEARS or request.origin == FootageRequest.Origin.STATION:
         users += list(station_officers(request.station))

@@ -10,13 +10,13 @@ from evidence.models import ExportJob
 from evidence.signals import export_job_changed
 from portal.models import AuditEntry
 
-from . import services
+from . import permissions, services
 
 
 @receiver(post_save, sender=get_user_model())
 def keep_station_membership(sender, instance, raw=False, **kwargs):
     if not raw:
-        services.sync_station_membership(instance)
+        permissions.sync_station_membership(instance)
 
 
 @receiver(export_job_changed, sender=ExportJob)

@@ -9,23 +9,21 @@ import contextlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from guardian.shortcuts import assign_perm
 
 from evidence.services import holds
 from portal import audit, roles
 
 from . import notifications
 from .models import FootageRequest, Status, StatusChange
+from .permissions import station_group
 
 # How holds and export jobs name what they belong to (evidence does not know our models).
 REQUEST_LINK = "requests_app.footagerequest"
 ITEM_LINK = "requests_app.requestitem"
-VIEW_PERMISSION = "view_footagerequest"
 
 
 class RequestError(Exception):
@@ -231,6 +229,12 @@ def mark_prepared(*, request, actor, note=""):
         locked = FootageRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status != Status.UNDER_REVIEW:
             raise RequestError(_("Only a request under review can be prepared."))
+        if locked.prepared_by_id not in (None, actor.pk):
+            # Taking over the preparation would let the first preparer approve it.
+            raise RequestError(
+                _("%(name)s has already prepared this request.")
+                % {"name": locked.prepared_by.display_name}
+            )
         locked.prepared_by = actor
         locked.save(update_fields=["prepared_by", "updated_at"])
         audit.log(
@@ -270,44 +274,6 @@ def effective_due(request, *, now=None):
         return due_date(request)
     finally:
         request.paused_seconds = original
-
-
-# --- object permissions --------------------------------------------------------------------
-
-
-def station_group(station):
-    """The group holding the station's officers; requests of the station grant it view."""
-    group, _created = Group.objects.get_or_create(name=f"station-officers:{station.code}")
-    return group
-
-
-def sync_station_membership(user):
-    """Keep `user` in exactly the station group that matches their role and station."""
-    current = set(user.groups.filter(name__startswith="station-officers:"))
-    wanted = set()
-    if user.station_id and user.groups.filter(name=roles.STATION_OFFICER).exists():
-        wanted.add(station_group(user.station))
-    if stale := current - wanted:
-        user.groups.remove(*stale)
-    if missing := wanted - current:
-        user.groups.add(*missing)
-
-
-def grant_view(request):
-    """The filer and the station's officers may see the request (django-guardian)."""
-    group = station_group(request.station)
-    # Officers who joined before the membership receiver existed are added here as well.
-    group.user_set.add(*station_officers(request.station))
-    assign_perm(VIEW_PERMISSION, request.filed_by, request)
-    assign_perm(VIEW_PERMISSION, group, request)
-
-
-def station_officers(station):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(
-        station=station, is_active=True, groups__name=roles.STATION_OFFICER
-    )
 
 
 # --- exports -------------------------------------------------------------------------------

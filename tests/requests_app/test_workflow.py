@@ -238,3 +238,12 @@ def test_demo_requests_are_idempotent(cast, camera, camera2):
         S.UNDER_REVIEW,
         S.NEEDS_INFORMATION,
     }
+
+
+def test_a_preparation_cannot_be_taken_over(cast, in_review):
+    services.mark_prepared(request=in_review, actor=cast["supervisor"])
+    with pytest.raises(services.RequestError, match="already prepared"):
+        services.mark_prepared(request=in_review, actor=cast["supervisor2"])
+    # So the first preparer stays barred from approving.
+    with pytest.raises(services.RequestError, match="Four eyes"):
+        services.transition(in_review, S.APPROVED, actor=cast["supervisor"])
