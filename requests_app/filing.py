@@ -1,7 +1,7 @@
 """Filing a request: validation of the FIR and the windows, the reference, holds on every item."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -27,11 +27,17 @@ def fir_number_error(station, number):
     return None
 
 
+# No recorder of this city is older; it also keeps date arithmetic far from year 1.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def window_errors(start, end, *, now=None):
     """{field: message} for a window in the future, reversed or longer than the limit."""
     now = now or timezone.now()
     errors = {}
-    if start and start > now:
+    if start and start < EARLIEST:
+        errors["start"] = _("Enter a time after the year 2000.")
+    elif start and start > now:
         errors["start"] = _("The window cannot start in the future.")
     if end and end > now:
         errors["end"] = _("The window cannot end in the future.")
