@@ -1,11 +1,13 @@
+from datetime import datetime, time
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,11 +31,18 @@ LIST_TITLES = {
 }
 
 
-def _list_page(request, queryset, *, title, view_name, extra=None):
+def _due_before(value):
+    """The start of the given local day, or None for an empty or impossible date."""
+    try:
+        day = parse_date(value)
+    except ValueError:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.min)) if day else None
+
+
+def _list_page(request, queryset, *, title):
     params = {key: request.GET.get(key, "").strip() for key in ("status", "station", "camera", "q")}
-    due_before = parse_datetime(request.GET.get("due_before", "") + "T00:00:00")
-    if due_before is not None:
-        due_before = timezone.make_aware(due_before)
+    due_before = _due_before(request.GET.get("due_before", "").strip())
     queryset = selectors.filtered(
         queryset,
         status=params["status"],
@@ -50,12 +59,10 @@ def _list_page(request, queryset, *, title, view_name, extra=None):
         "params": params,
         "due_before": request.GET.get("due_before", ""),
         "statuses": Status.choices,
-        "view_name": view_name,
         "show_filters": request.user.role in selectors.SEES_ALL,
         "stations": PoliceStation.objects.order_by("name"),
         "now": timezone.now(),
     }
-    context.update(extra or {})
     return render(request, "requests_app/list.html", context)
 
 
@@ -63,7 +70,7 @@ def _list_page(request, queryset, *, title, view_name, extra=None):
 def request_list(request):
     title = LIST_TITLES.get(request.user.role, _("All requests"))
     queryset = selectors.visible_requests(request.user)
-    return _list_page(request, queryset, title=title, view_name="requests-list")
+    return _list_page(request, queryset, title=title)
 
 
 QUEUES = {
@@ -78,7 +85,7 @@ def queue(request):
     name = request.resolver_match.url_name
     title, select = QUEUES[name]
     queryset = select(selectors.visible_requests(request.user))
-    return _list_page(request, queryset, title=title, view_name=name)
+    return _list_page(request, queryset, title=title)
 
 
 @roles.role_required(roles.STATION_OFFICER)
@@ -86,9 +93,7 @@ def endorsements(request):
     queryset = selectors.visible_requests(request.user).filter(
         status=Status.AWAITING_ENDORSEMENT, station=request.user.station
     )
-    return _list_page(
-        request, queryset, title=_("Awaiting your endorsement"), view_name="requests-endorsements"
-    )
+    return _list_page(request, queryset, title=_("Awaiting your endorsement"))
 
 
 @roles.role_required(roles.STATION_OFFICER)
@@ -96,7 +101,7 @@ def downloads(request):
     queryset = selectors.visible_requests(request.user).filter(
         status__in=(Status.READY, Status.DELIVERED, Status.CLOSED), station=request.user.station
     )
-    return _list_page(request, queryset, title=_("Downloads"), view_name="requests-downloads")
+    return _list_page(request, queryset, title=_("Downloads"))
 
 
 def _items_from_post(data):
@@ -110,13 +115,6 @@ def _items_from_post(data):
         {name: data.get(f"items-{i}-{name}", "") for name in ("camera", "start", "end")}
         for i in range(count)
     ]
-
-
-def _picker_url():
-    try:
-        return reverse("evidence-camera-picker")
-    except NoReverseMatch:
-        return ""
 
 
 @roles.role_required(*FILERS)
@@ -159,7 +157,7 @@ def new_request(request):
             "form": form,
             "formset": formset,
             "reviewed": reviewed,
-            "picker_url": _picker_url(),
+            "picker_url": reverse("evidence-camera-picker"),
             "max_minutes": settings.REQUEST_MAX_ITEM_MINUTES,
         },
     )

@@ -199,3 +199,17 @@ def test_due_soon_and_overdue_views(cast, client_for, file_for, now, settings):
     page = client.get(reverse("requests-due-soon")).content.decode()
     assert soon.reference in page and overdue.reference not in page
     assert later.reference not in page
+
+
+def test_the_due_date_filter(cast, client_for, file_for, now):
+    from datetime import timedelta
+
+    from requests_app.models import FootageRequest
+
+    early, late = file_for(cast["citizen"]), file_for(cast["citizen"])
+    FootageRequest.objects.filter(pk=early.pk).update(due_at=now + timedelta(days=1))
+    FootageRequest.objects.filter(pk=late.pk).update(due_at=now + timedelta(days=5))
+    day = (now + timedelta(days=3)).date().isoformat()
+    page = client_for(cast["operator"]).get(reverse("requests-queue"), {"due_before": day})
+    text = page.content.decode()
+    assert early.reference in text and late.reference not in text
