@@ -3,6 +3,7 @@ from datetime import datetime, time
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from portal.models import PoliceStation
 
 from . import filing, selectors, services
 from .forms import AvailabilityQuery, RequestForm, TransitionForm, item_formset
-from .models import AVAILABILITY_LABELS, Status
+from .models import AVAILABILITY_LABELS, RequestItem, Status
 
 FILERS = (roles.CITIZEN, roles.STATION_OFFICER)
 READERS = (roles.CITIZEN, roles.STATION_OFFICER, *selectors.SEES_ALL)
@@ -101,7 +102,16 @@ def downloads(request):
     queryset = selectors.visible_requests(request.user).filter(
         status__in=(Status.READY, Status.DELIVERED, Status.CLOSED), station=request.user.station
     )
-    return _list_page(request, queryset, title=_("Downloads"))
+    queryset = queryset.prefetch_related(
+        Prefetch(
+            "items",
+            queryset=RequestItem.objects.select_related("camera", "export_job").prefetch_related(
+                "export_job__files"
+            ),
+        )
+    ).order_by("-status_changed_at", "pk")
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "requests_app/downloads.html", {"page": page})
 
 
 def _items_from_post(data):

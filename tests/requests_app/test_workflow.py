@@ -247,3 +247,18 @@ def test_a_preparation_cannot_be_taken_over(cast, in_review):
     # So the first preparer stays barred from approving.
     with pytest.raises(services.RequestError, match="Four eyes"):
         services.transition(in_review, S.APPROVED, actor=cast["supervisor"])
+
+
+def test_the_downloads_page_links_the_files_of_ready_requests(cast, exporting, client_for):
+    from django.urls import reverse
+
+    from evidence.models import ExportFile
+
+    for item in exporting.items.all():
+        _finish(item.export_job, ExportJob.Status.SUCCEEDED)
+    job = exporting.items.first().export_job
+    file = ExportFile.objects.create(job=job, kind="certificate", path="c.pdf", sha256="1" * 64)
+    page = client_for(cast["officer"]).get(reverse("requests-downloads")).content.decode()
+    assert reverse("evidence-export-download", args=[file.token]) in page
+    other = client_for(cast["officer_other"]).get(reverse("requests-downloads")).content.decode()
+    assert exporting.reference not in other
