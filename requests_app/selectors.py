@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
+from evidence.models import ExportJob
 from portal import roles
 
-from .models import CLOCK_RUNNING, FINAL, FootageRequest, Status
+from .models import CLOCK_RUNNING, FINAL, FootageRequest, RequestItem, Status
 
 SEES_ALL = (*roles.CONTROL_ROOM, roles.AUDITOR)
 
@@ -31,6 +33,14 @@ def visible_requests(user):
             accept_global_perms=False,
         )
     return base.none()
+
+
+def with_export_failures(queryset):
+    """Annotate `export_failed`: one of the request's export jobs has failed (needs a retry)."""
+    failed = RequestItem.objects.filter(
+        request=OuterRef("pk"), export_job__status=ExportJob.Status.FAILED
+    )
+    return queryset.annotate(export_failed=Exists(failed))
 
 
 def overdue(queryset, *, now=None):

@@ -52,6 +52,8 @@ def _list_page(request, queryset, *, title):
         due_before=due_before,
         search=params["q"],
     )
+    if request.user.is_control_room:
+        queryset = selectors.with_export_failures(queryset)
     order = "due_at" if request.user.is_control_room else "-filed_at"
     page = Paginator(queryset.order_by(order, "pk"), 25).get_page(request.GET.get("page"))
     context = {

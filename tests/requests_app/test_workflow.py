@@ -262,3 +262,12 @@ def test_the_downloads_page_links_the_files_of_ready_requests(cast, exporting, c
     assert reverse("evidence-export-download", args=[file.token]) in page
     other = client_for(cast["officer_other"]).get(reverse("requests-downloads")).content.decode()
     assert exporting.reference not in other
+
+
+def test_the_queue_flags_requests_with_a_failed_export(cast, exporting, client_for):
+    from django.urls import reverse
+
+    client = client_for(cast["operator"])
+    assert "export failed" not in client.get(reverse("requests-queue")).content.decode()
+    _finish(exporting.items.first().export_job, ExportJob.Status.FAILED)
+    assert "export failed" in client.get(reverse("requests-queue")).content.decode()
