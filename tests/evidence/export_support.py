@@ -9,6 +9,8 @@ from evidence import hashing
 from evidence.footage import generate_segments, utc
 from evidence.models import Camera, Recorder, Segment
 
+__all__ = ["camera", "footage"]  # the fixtures, for `import *` in test modules
+
 T0 = utc(2026, 3, 1, 10, 0, 0)
 CASE = {
     "reference": "FR-2026-000123",
