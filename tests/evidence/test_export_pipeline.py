@@ -170,7 +170,7 @@ def test_a_job_killed_mid_run_is_swept_and_retried_to_correct_outputs(
 
     from .export_support import index_segments
 
-    services_worker = WorkerProcess(EXPORT_X264_PRESET="veryslow")
+    services_worker = WorkerProcess(EXPORT_X264_PRESET="placebo")
     paths = generate_segments(settings.RECORDINGS_ROOT, camera.code, T0, 40, segment_seconds=20)
     segments = index_segments(camera, paths, T0, 20)
     services_worker.start()
@@ -218,3 +218,35 @@ def test_a_job_killed_mid_run_is_swept_and_retried_to_correct_outputs(
     assert [d for _s, d in framemd5(media_file(master))] == expected
     assert master.sha256 == hashing.sha256_file(media_file(master))
     assert AuditEntry.objects.filter(action="evidence.export.requeued").count() == 1
+
+
+def test_soft_time_limit_kills_ffmpeg_and_fails_the_job(
+    transactional_db, redis_url, camera, cast, settings
+):
+    settings.EXPORT_SOFT_TIME_LIMIT = 2  # sent with the task by the side that queues it
+    from evidence.exports.pipeline import job_folder
+    from evidence.footage import generate_segments
+
+    from .export_support import index_segments
+
+    paths = generate_segments(settings.RECORDINGS_ROOT, camera.code, T0, 40, segment_seconds=20)
+    index_segments(camera, paths, T0, 20)
+    worker = WorkerProcess(EXPORT_X264_PRESET="placebo").start()
+    try:
+        job = new_job(camera, 1, 39, actor=cast["operator"])
+        folder = job_folder(job)
+        seen_ffmpeg = []
+
+        def done():
+            """the time limit to end the job"""
+            seen_ffmpeg.extend(ffmpeg_children_in(folder))
+            job.refresh_from_db()
+            return job.finished
+
+        wait_for(done, timeout=90, interval=0.1)
+    finally:
+        worker.stop()
+    assert job.status == ExportJob.Status.FAILED
+    assert "time limit" in job.error
+    assert seen_ffmpeg and not any(alive(pid) for pid in set(seen_ffmpeg))
+    assert not folder.exists()

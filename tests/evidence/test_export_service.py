@@ -19,7 +19,7 @@ def queued(camera, cast, django_capture_on_commit_callbacks, monkeypatch):
     from evidence import export_tasks
 
     sent = []
-    monkeypatch.setattr(export_tasks.run_export_job, "delay", lambda job_id: sent.append(job_id))
+    monkeypatch.setattr(export_tasks, "queue_export", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
         job = exports.request_export(
             camera=camera,
