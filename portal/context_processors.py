@@ -7,8 +7,11 @@ from . import roles
 _MENU = {
     roles.CITIZEN: [(_("Dashboard"), "portal-dashboard")],
     roles.STATION_OFFICER: [(_("Dashboard"), "portal-dashboard")],
-    roles.OPERATOR: [(_("Dashboard"), "portal-dashboard")],
-    roles.SUPERVISOR: [(_("Dashboard"), "portal-dashboard")],
+    roles.OPERATOR: [(_("Dashboard"), "portal-dashboard"), (_("Exports"), "evidence-export-list")],
+    roles.SUPERVISOR: [
+        (_("Dashboard"), "portal-dashboard"),
+        (_("Exports"), "evidence-export-list"),
+    ],
     roles.AUDITOR: [(_("Dashboard"), "portal-dashboard"), (_("Audit log"), "portal-audit")],
     roles.ADMIN: [(_("Dashboard"), "portal-dashboard"), (_("Audit log"), "portal-audit")],
 }
