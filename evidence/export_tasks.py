@@ -4,6 +4,7 @@ import logging
 import socket
 
 from celery import shared_task
+from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +29,12 @@ def sweep_stale_exports():
 
     for job in exports.sweep_stale():
         logger.warning("export job %s re-queued: its worker stopped", job.pk)
+
+
+def queue_export(job_id):
+    """Send the job to the `exports` queue with its time limits (the sender's settings win)."""
+    run_export_job.apply_async(
+        (job_id,),
+        soft_time_limit=settings.EXPORT_SOFT_TIME_LIMIT,
+        time_limit=settings.EXPORT_SOFT_TIME_LIMIT + 120,
+    )

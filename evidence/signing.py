@@ -160,6 +160,7 @@ def generate(folder):
         .sign(ca_key, hashes.SHA256())
     )
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     _write(folder / CA_KEY, _pem_key(ca_key), private=True)
     _write(folder / SIGNING_KEY, _pem_key(key), private=True)
     _write(folder / SIGNING_CERT, cert.public_bytes(serialization.Encoding.PEM))

@@ -23,6 +23,7 @@ _MENU = {
         (_("Due soon"), "requests-due-soon"),
         (_("Overdue"), "requests-overdue"),
         (_("All requests"), "requests-list"),
+        (_("Exports"), "evidence-export-list"),
     ],
     roles.SUPERVISOR: [
         (_("Dashboard"), "portal-dashboard"),
@@ -30,6 +31,7 @@ _MENU = {
         (_("Due soon"), "requests-due-soon"),
         (_("Overdue"), "requests-overdue"),
         (_("All requests"), "requests-list"),
+        (_("Exports"), "evidence-export-list"),
     ],
     roles.AUDITOR: [
         (_("Dashboard"), "portal-dashboard"),

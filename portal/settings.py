@@ -308,12 +308,6 @@ SIGNING_ALLOW_GENERATE = envbool("SIGNING_ALLOW_GENERATE", DEBUG)
 SIGNING_SUBJECT = os.environ.get("SIGNING_SUBJECT", "CCTV Control Room")
 # The certificate PDF upload limit on the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = envint("VERIFY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
-CELERY_TASK_ANNOTATIONS = {
-    "evidence.run_export_job": {
-        "soft_time_limit": EXPORT_SOFT_TIME_LIMIT,
-        "time_limit": EXPORT_SOFT_TIME_LIMIT + 120,
-    },
-}
 
 # --- footage requests ---
 # Service level: the control room decides within this many hours of filing (paused time not

@@ -51,6 +51,8 @@ class _Doc:
         styles = getSampleStyleSheet()
         self.h1, self.h2, self.body = styles["Title"], styles["Heading2"], styles["BodyText"]
         self.small = styles["BodyText"].clone("small", fontSize=7.5, leading=9)
+        # Hashes in a fixed-width font, small enough that 64 hex digits never wrap.
+        self.mono = self.small.clone("mono", fontName="Courier", fontSize=6.5, leading=8)
         self.story = []
 
     def heading(self, text):
@@ -78,9 +80,24 @@ class _Doc:
         table.setStyle(TableStyle(style))
         self.story += [table, Spacer(1, 3 * mm)]
 
-    def rows(self, header, rows, widths):
-        cell = lambda value: Paragraph(escape(str(value)), self.small)  # noqa: E731
-        self.table([[cell(h) for h in header]] + [[cell(v) for v in r] for r in rows], widths)
+    def rows(self, header, rows, widths, mono=()):
+        def cell(value, column):
+            return Paragraph(escape(str(value)), self.mono if column in mono else self.small)
+
+        head = [Paragraph(escape(h), self.small) for h in header]
+        body = [[cell(v, i) for i, v in enumerate(r)] for r in rows]
+        self.table([head, *body], widths)
+
+
+def _joined(name, code):
+    return f"{name} ({code})" if name and code else (name or code)
+
+
+def _fir(case):
+    text = "/".join(part for part in (case.get("fir_number"), case.get("fir_year")) if part)
+    if case.get("fir_date"):
+        text += f" of {case['fir_date']}"
+    return text
 
 
 def _device_rows(camera):
@@ -120,8 +137,8 @@ def build_pdf(job, *, outages, issued_at=None):
         [
             ("Export", f"{job.pk} ({job.token})"),
             ("Request reference", case.get("reference")),
-            ("FIR", f"{case.get('fir_number')}/{case.get('fir_year')} of {case.get('fir_date')}"),
-            ("Police station", f"{case.get('station_name')} ({case.get('station_code')})"),
+            ("FIR", _fir(case)),
+            ("Police station", _joined(case.get("station_name"), case.get("station_code"))),
             ("Requested by", case.get("requester")),
             ("Approved by", case.get("approver")),
             ("Prepared by (operator)", case.get("operator")),
@@ -155,15 +172,17 @@ def build_pdf(job, *, outages, issued_at=None):
     )
     doc.heading("4. Source segments (re-hashed at export, compared with the hash at ingest)")
     doc.rows(
-        ["File", "Start", "Bytes", "SHA-256"],
-        [(s["path"], ist_iso(s["start"]), s["size"], s["sha256"]) for s in job.sources],
-        [50 * mm, 32 * mm, 16 * mm, 72 * mm],
+        ["File, start", "Bytes", "SHA-256"],
+        [(f"{s['path']}, {ist_iso(s['start'])}", s["size"], s["sha256"]) for s in job.sources],
+        [62 * mm, 16 * mm, 96 * mm],
+        mono={2},
     )
     doc.heading("5. Outputs (hash report)")
     doc.rows(
         ["Output", "Bytes", "Duration", "Codec", "SHA-256"],
         [(f.get_kind_display(), f.size, f"{f.duration:.3f} s", f.codec, f.sha256) for f in files],
-        [28 * mm, 18 * mm, 18 * mm, 14 * mm, 92 * mm],
+        [24 * mm, 16 * mm, 16 * mm, 12 * mm, 106 * mm],
+        mono={4},
     )
     doc.para(f"Hash algorithm: {hashing.ALGORITHM} (FIPS 180-4), computed over the whole file.")
     doc.heading("6. Custody events so far (from the audit log)")

@@ -40,9 +40,9 @@ class ExportError(Exception):
 
 
 def _queue(job):
-    from ..export_tasks import run_export_job
+    from .. import export_tasks
 
-    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    transaction.on_commit(lambda: export_tasks.queue_export(job.pk))
 
 
 def _announce(job):

@@ -9,6 +9,8 @@ from evidence import hashing
 from evidence.footage import generate_segments, utc
 from evidence.models import Camera, Recorder, Segment
 
+__all__ = ["camera", "footage"]  # the fixtures, for `import *` in test modules
+
 T0 = utc(2026, 3, 1, 10, 0, 0)
 CASE = {
     "reference": "FR-2026-000123",
@@ -134,3 +136,14 @@ def new_job(camera, start_s, end_s, *, actor=None, **kwargs):
 
 def media_file(export_file):
     return settings.MEDIA_ROOT / export_file.path
+
+
+@pytest.fixture
+def done_job(footage, cast):
+    """A succeeded export (run in this process) for view tests."""
+    job = run_direct(new_job(footage[0].camera, 3, 9.5, actor=cast["operator"]))
+    assert job.status == "succeeded", job.error
+    return job
+
+
+__all__ += ["done_job"]

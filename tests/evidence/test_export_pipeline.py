@@ -14,15 +14,8 @@ from evidence.services import exports
 from portal.models import AuditEntry
 from tests.services import WorkerProcess, wait_for
 
-from .export_support import (  # noqa: F401
-    T0,
-    camera,
-    footage,
-    framemd5,
-    media_file,
-    new_job,
-    source_frames,
-)
+from .export_support import *  # noqa: F403 (fixtures)
+from .export_support import T0, framemd5, media_file, new_job, source_frames
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +30,7 @@ def finished(job):
 
 
 @pytest.fixture
-def exported(celery_worker, footage, cast):  # noqa: F811
+def exported(celery_worker, footage, cast):
     # Window 10:00:03.0–10:00:09.5 over three 4 s segments (keyframes every 2 s).
     job = new_job(footage[0].camera, 3, 9.5, actor=cast["operator"])
     wait_for(finished(job), timeout=90)
@@ -46,7 +39,7 @@ def exported(celery_worker, footage, cast):  # noqa: F811
     return job
 
 
-def test_master_is_the_source_frames_from_the_keyframe_before_the_window(exported, footage):  # noqa: F811
+def test_master_is_the_source_frames_from_the_keyframe_before_the_window(exported, footage):
     assert exported.covered_start == T0 + timedelta(seconds=2)  # keyframe at or before 3.0 s
     assert exported.covered_end == T0 + timedelta(seconds=9.5)
     master = media_file(exported.files_by_kind[ExportFile.Kind.MASTER])
@@ -56,7 +49,7 @@ def test_master_is_the_source_frames_from_the_keyframe_before_the_window(exporte
     assert got == expected
 
 
-def test_master_is_stream_copied_not_reencoded(exported, footage):  # noqa: F811
+def test_master_is_stream_copied_not_reencoded(exported, footage):
     import av
 
     master = media_file(exported.files_by_kind[ExportFile.Kind.MASTER])
@@ -99,7 +92,7 @@ def mean_difference(a, b, rows, cols):
     return total / (len(rows) * len(cols))
 
 
-def test_working_copy_carries_the_watermark(exported, footage):  # noqa: F811
+def test_working_copy_carries_the_watermark(exported, footage):
     """The watermark box (top left) differs from the same source frame without it."""
     import av
 
@@ -113,7 +106,7 @@ def test_working_copy_carries_the_watermark(exported, footage):  # noqa: F811
     assert mean_difference(frame, source, range(70, 110), range(100, 220)) < 8
 
 
-def test_hashes_of_outputs_and_sources_match_the_files(exported, footage):  # noqa: F811
+def test_hashes_of_outputs_and_sources_match_the_files(exported, footage):
     for export_file in exported.files_by_kind.values():
         assert export_file.sha256 == hashing.sha256_file(media_file(export_file))
         assert export_file.size == media_file(export_file).stat().st_size
@@ -168,7 +161,7 @@ def test_a_job_killed_mid_run_is_swept_and_retried_to_correct_outputs(
     transactional_db,
     redis_url,
     camera,
-    cast,  # noqa: F811
+    cast,
 ):
     from django.conf import settings
 
@@ -177,7 +170,7 @@ def test_a_job_killed_mid_run_is_swept_and_retried_to_correct_outputs(
 
     from .export_support import index_segments
 
-    services_worker = WorkerProcess(EXPORT_X264_PRESET="veryslow")
+    services_worker = WorkerProcess(EXPORT_X264_PRESET="placebo")
     paths = generate_segments(settings.RECORDINGS_ROOT, camera.code, T0, 40, segment_seconds=20)
     segments = index_segments(camera, paths, T0, 20)
     services_worker.start()
@@ -225,3 +218,35 @@ def test_a_job_killed_mid_run_is_swept_and_retried_to_correct_outputs(
     assert [d for _s, d in framemd5(media_file(master))] == expected
     assert master.sha256 == hashing.sha256_file(media_file(master))
     assert AuditEntry.objects.filter(action="evidence.export.requeued").count() == 1
+
+
+def test_soft_time_limit_kills_ffmpeg_and_fails_the_job(
+    transactional_db, redis_url, camera, cast, settings
+):
+    settings.EXPORT_SOFT_TIME_LIMIT = 2  # sent with the task by the side that queues it
+    from evidence.exports.pipeline import job_folder
+    from evidence.footage import generate_segments
+
+    from .export_support import index_segments
+
+    paths = generate_segments(settings.RECORDINGS_ROOT, camera.code, T0, 40, segment_seconds=20)
+    index_segments(camera, paths, T0, 20)
+    worker = WorkerProcess(EXPORT_X264_PRESET="placebo").start()
+    try:
+        job = new_job(camera, 1, 39, actor=cast["operator"])
+        folder = job_folder(job)
+        seen_ffmpeg = []
+
+        def done():
+            """the time limit to end the job"""
+            seen_ffmpeg.extend(ffmpeg_children_in(folder))
+            job.refresh_from_db()
+            return job.finished
+
+        wait_for(done, timeout=90, interval=0.1)
+    finally:
+        worker.stop()
+    assert job.status == ExportJob.Status.FAILED
+    assert "time limit" in job.error
+    assert seen_ffmpeg and not any(alive(pid) for pid in set(seen_ffmpeg))
+    assert not folder.exists()

@@ -10,15 +10,16 @@ from evidence.services import exports
 from evidence.signals import export_job_changed
 from portal.models import AuditEntry
 
-from .export_support import CASE, T0, camera  # noqa: F401
+from .export_support import *  # noqa: F403 (fixtures)
+from .export_support import CASE, T0
 
 
 @pytest.fixture
-def queued(camera, cast, django_capture_on_commit_callbacks, monkeypatch):  # noqa: F811
+def queued(camera, cast, django_capture_on_commit_callbacks, monkeypatch):
     from evidence import export_tasks
 
     sent = []
-    monkeypatch.setattr(export_tasks.run_export_job, "delay", lambda job_id: sent.append(job_id))
+    monkeypatch.setattr(export_tasks, "queue_export", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
         job = exports.request_export(
             camera=camera,
@@ -46,7 +47,7 @@ def test_request_export_freezes_the_case_logs_and_queues(queued, cast):
     assert entry.actor == cast["operator"] and entry.object_id == str(job.pk)
 
 
-def test_request_export_refuses_an_inverted_window(camera, cast):  # noqa: F811
+def test_request_export_refuses_an_inverted_window(camera, cast):
     with pytest.raises(exports.ExportError):
         exports.request_export(camera=camera, start=T0, end=T0, case=CASE, actor=cast["operator"])
     assert not ExportJob.objects.exists()

@@ -18,13 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--certificate", help="the export's certificate (PDF)")
 
     def handle(self, *args, **options):
-        ok, message = self.check(Path(options["file"]), options.get("certificate"))
+        ok, message = self.verify(Path(options["file"]), options.get("certificate"))
         if not ok:
             self.stderr.write(f"FAIL: {message}")
             raise SystemExit(1)
         self.stdout.write(f"OK: {message}")
 
-    def check(self, path, certificate):
+    def verify(self, path, certificate):
         if not path.is_file():
             return False, f"{path} is not a readable file"
         digest = hashing.sha256_file(path)
