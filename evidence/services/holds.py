@@ -1,12 +1,27 @@
 """Preservation holds: footage under a hold is never purged by retention."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
 
-from ..models import Camera, PreservationHold
+from ..models import PreservationHold
+
+_HOLDS_LOCK_BASE = 0x484F4C44 << 32  # "HOLD", plus the camera id: one lock per camera
+
+
+def lock_holds_of(camera_id):
+    """Serialize, per camera, placing holds and purging footage (inside a transaction).
+
+    The retention purge takes this lock before it decides what is unheld, so a hold placed
+    concurrently is either seen by the purge or committed after it. An advisory lock, not a
+    row lock, so it never entangles with other updates of the camera row.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_HOLDS_LOCK_BASE + camera_id])
+    # SQLite: IMMEDIATE transactions already serialize all writers.
 
 
 class HoldError(Exception):
@@ -20,8 +35,7 @@ def place_hold(
     if end <= start:
         raise HoldError(_("A hold must end after it starts."))
     with transaction.atomic():
-        # Serializes with the retention purge of this camera (see retention.py).
-        Camera.objects.select_for_update().filter(pk=camera.pk).first()
+        lock_holds_of(camera.pk)
         hold = PreservationHold.objects.create(
             camera=camera,
             start=start,

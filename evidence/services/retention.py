@@ -14,6 +14,7 @@ from django.utils import timezone
 from portal import audit
 
 from ..models import Camera, PreservationHold, Segment
+from .holds import lock_holds_of
 from .ingest import PathEscapeError, resolve_segment_path
 
 logger = logging.getLogger(__name__)
@@ -54,8 +55,8 @@ def purge_expired_segments(*, now=None, batch_size=500, actor=None):
     """Delete every segment that ended more than RETENTION_DAYS before `now` and that no active
     hold overlaps: the file first, then the row (a file already gone is not an error).
 
-    Holds and purges of one camera are serialized on the camera row (place_hold locks it too),
-    so a hold placed while the purge runs is either seen by it or placed after the deletion.
+    Holds and purges of one camera are serialized (holds.lock_holds_of), so a hold placed while
+    the purge runs is either seen by it or placed after the deletion.
     Writes one audit event per run that deleted anything. Returns a PurgeReport.
     """
     now = now or timezone.now()
@@ -74,7 +75,8 @@ def purge_expired_segments(*, now=None, batch_size=500, actor=None):
 def _purge_batch(camera_id, report, batch_size):
     """Delete up to `batch_size` unheld expired segments of one camera; True if any were."""
     with transaction.atomic():
-        camera = Camera.objects.select_for_update().get(pk=camera_id)
+        lock_holds_of(camera_id)
+        camera = Camera.objects.get(pk=camera_id)
         batch = list(
             _held(Segment.objects.filter(camera=camera, end__lt=report.cutoff))
             .filter(held=False)

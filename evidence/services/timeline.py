@@ -83,7 +83,10 @@ def timeline_svg(camera, start, end, *, now=None):
     for a, b in cov.gaps:
         past_end = min(b, max(a, now))
         if past_end > a:
-            label = _("No footage %(start)s–%(end)s") % {"start": _local(a), "end": _local(b)}
+            label = _("No footage %(start)s–%(end)s") % {
+                "start": _local(a),
+                "end": _local(past_end),
+            }
             parts.append(_rect(start, end, a, past_end, colour=COLOURS["gap"], title=label, **bar))
         if b > past_end:
             future = max(a, now)

@@ -58,6 +58,13 @@ def check_recording_health(*, now=None):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
         cameras = list(Camera.objects.filter(active=True).select_related("recorder"))
         open_outages = list(Outage.objects.filter(ended_at__isnull=True))
+        for outage in open_outages:
+            if outage.camera_id and outage.camera_id not in {c.pk for c in cameras}:
+                # Taken out of service: nothing more will come; close without a recovery notice.
+                outage.reason = f"{outage.reason}; camera taken out of service"[:300]
+                outage.recovery_notified_at = now
+                outage.save(update_fields=["reason", "recovery_notified_at"])
+                _close(report, outage, now, Segment.objects.none())
         camera_outages = {o.camera_id: o for o in open_outages if o.camera_id}
         recorder_outages = {o.recorder_id: o for o in open_outages if not o.camera_id}
         by_recorder = defaultdict(list)

@@ -152,3 +152,13 @@ def test_open_outages_show_a_banner_on_staff_pages_only(camera, cast, client_for
     assert "Recording outage: camera cam-a" in staff_page.content.decode()
     citizen_page = client_for(cast["citizen"]).get(reverse("portal-dashboard"))
     assert "Recording outage" not in citizen_page.content.decode()
+
+
+def test_deactivating_a_camera_closes_its_outage_without_a_recovery_notice(camera, run):
+    run()
+    assert len(mail.outbox) == 1
+    Camera.objects.filter(pk=camera.pk).update(active=False)
+    run()
+    outage = Outage.objects.get()
+    assert not outage.open and "out of service" in outage.reason
+    assert len(mail.outbox) == 1
