@@ -3,9 +3,12 @@
 evidence knows nothing of requests: a hold names what it protects by a (type, id, label) triple.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
 class Recorder(models.Model):
@@ -195,3 +198,124 @@ class Outage(models.Model):
     @property
     def open(self):
         return self.ended_at is None
+
+
+# --- Exports -------------------------------------------------------------------------------
+# An export job carries a frozen snapshot of the case facts (`case`), because its certificate
+# must never change after issue and evidence knows nothing of requests.
+
+
+def _new_token():
+    return uuid.uuid4().hex
+
+
+class ExportJob(models.Model):
+    """One camera-window clipped into a master copy, a working copy and a certificate."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    token = models.CharField(max_length=32, unique=True, default=_new_token, editable=False)
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="export_jobs")
+    start = models.DateTimeField(_("window start"))
+    end = models.DateTimeField(_("window end"))
+    allow_gaps = models.BooleanField(_("export despite gaps"), default=True)
+    case = models.JSONField(_("case facts"), default=dict, blank=True)
+    # What the job was made for, named without evidence knowing the type (e.g. a request item).
+    linked_type = models.CharField(max_length=100, blank=True)
+    linked_id = models.CharField(max_length=64, blank=True)
+    linked_label = models.CharField(max_length=200, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Identifies the current run, so a run that was given up on cannot overwrite a newer one.
+    run_token = models.CharField(max_length=32, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+
+    # Results: the exact span of the master copy, the gaps inside the window, the sources.
+    covered_start = models.DateTimeField(_("delivered from"), null=True, blank=True)
+    covered_end = models.DateTimeField(_("delivered until"), null=True, blank=True)
+    gaps = models.JSONField(default=list, blank=True)  # [[iso start, iso end], ...]
+    sources = models.JSONField(default=list, blank=True)  # [{path, sha256, size, start, end}]
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "heartbeat_at"], name="exportjob_status_heartbeat"),
+            models.Index(fields=["linked_type", "linked_id"], name="exportjob_linked"),
+        ]
+        permissions = [("download_exportjob", _("Can download the files of this export"))]
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+
+    def __str__(self):
+        return f"export {self.pk} {self.camera.code} {self.start:%Y-%m-%d %H:%M:%S} UTC"
+
+    @property
+    def reference(self):
+        return self.case.get("reference", "")
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ExportFile(models.Model):
+    """One output of an export job: master copy, working copy or certificate."""
+
+    class Kind(models.TextChoices):
+        MASTER = "master", _("Master copy")
+        WORKING = "working", _("Working copy")
+        CERTIFICATE = "certificate", _("Certificate")
+
+    job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # Download addresses use this random token, never the row id.
+    token = models.CharField(max_length=32, unique=True, default=_new_token, editable=False)
+    path = models.CharField(max_length=500)  # relative to MEDIA_ROOT
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField(default=0)
+    duration = models.FloatField(null=True, blank=True)  # seconds
+    codec = models.CharField(max_length=40, blank=True)
+    frames = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["job", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "kind"], name="exportfile_one_per_kind")
+        ]
+        verbose_name = _("export file")
+        verbose_name_plural = _("export files")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of export {self.job_id}"
+
+    @property
+    def filename(self):
+        return self.path.rsplit("/", 1)[-1]
+
+
+class ExportJobUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key object permissions (django-guardian), one table per model."""
+
+    content_object = models.ForeignKey(ExportJob, on_delete=models.CASCADE)
+
+
+class ExportJobGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(ExportJob, on_delete=models.CASCADE)

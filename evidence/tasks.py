@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from .export_tasks import run_export_job, sweep_stale_exports  # noqa: F401
 from .services import ingest, retention, watchdog
 
 logger = logging.getLogger(__name__)

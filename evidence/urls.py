@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_urls, views
 
 urlpatterns = [
     path("cameras/", views.camera_list, name="evidence-camera-list"),
@@ -12,4 +12,5 @@ urlpatterns = [
     ),
     path("camera-picker/", views.camera_picker, name="evidence-camera-picker"),
     path("recording-health/", views.health, name="evidence-health"),
+    *export_urls.urlpatterns,
 ]

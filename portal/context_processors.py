@@ -5,11 +5,39 @@ from . import roles
 
 # Menu entries per role: (label, url name). Later apps add their pages here.
 _MENU = {
-    roles.CITIZEN: [(_("Dashboard"), "portal-dashboard")],
-    roles.STATION_OFFICER: [(_("Dashboard"), "portal-dashboard")],
-    roles.OPERATOR: [(_("Dashboard"), "portal-dashboard")],
-    roles.SUPERVISOR: [(_("Dashboard"), "portal-dashboard")],
-    roles.AUDITOR: [(_("Dashboard"), "portal-dashboard"), (_("Audit log"), "portal-audit")],
+    roles.CITIZEN: [
+        (_("Dashboard"), "portal-dashboard"),
+        (_("My requests"), "requests-list"),
+        (_("New request"), "requests-new"),
+    ],
+    roles.STATION_OFFICER: [
+        (_("Dashboard"), "portal-dashboard"),
+        (_("Station requests"), "requests-list"),
+        (_("Endorsements"), "requests-endorsements"),
+        (_("Downloads"), "requests-downloads"),
+        (_("New request"), "requests-new"),
+    ],
+    roles.OPERATOR: [
+        (_("Dashboard"), "portal-dashboard"),
+        (_("Review queue"), "requests-queue"),
+        (_("Due soon"), "requests-due-soon"),
+        (_("Overdue"), "requests-overdue"),
+        (_("All requests"), "requests-list"),
+        (_("Exports"), "evidence-export-list"),
+    ],
+    roles.SUPERVISOR: [
+        (_("Dashboard"), "portal-dashboard"),
+        (_("Review queue"), "requests-queue"),
+        (_("Due soon"), "requests-due-soon"),
+        (_("Overdue"), "requests-overdue"),
+        (_("All requests"), "requests-list"),
+        (_("Exports"), "evidence-export-list"),
+    ],
+    roles.AUDITOR: [
+        (_("Dashboard"), "portal-dashboard"),
+        (_("Audit log"), "portal-audit"),
+        (_("All requests"), "requests-list"),
+    ],
     roles.ADMIN: [(_("Dashboard"), "portal-dashboard"), (_("Audit log"), "portal-audit")],
 }
 

@@ -283,3 +283,44 @@ if DEMO_FOOTAGE:
         "schedule": 60.0,
     }
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("evidence.context_processors.staff_banners")
+
+# --- Evidence exports ---
+# Clip jobs run on their own queue, so CPU-heavy ffmpeg work never blocks light tasks.
+CELERY_TASK_ROUTES = {
+    "evidence.run_export_job": {"queue": "exports"},
+}
+CELERY_BEAT_SCHEDULE["sweep-stale-exports"] = {
+    "task": "evidence.sweep_stale_exports",
+    "schedule": 60.0,
+}
+# Export what exists and state the gaps on the certificate (1), or fail the job (0).
+EXPORT_ALLOW_GAPS = envbool("EXPORT_ALLOW_GAPS", True)
+# A running job whose worker has not reported for this long is re-queued by the sweeper.
+EXPORT_STALE_SECONDS = envint("EXPORT_STALE_SECONDS", 300)
+# Soft limit for one attempt: ffmpeg is killed and the job fails (retryable) after this.
+EXPORT_SOFT_TIME_LIMIT = envint("EXPORT_SOFT_TIME_LIMIT", 2 * 3600)
+# Working-copy encoder settings (H.264, yuv420p).
+EXPORT_X264_PRESET = os.environ.get("EXPORT_X264_PRESET", "veryfast")
+EXPORT_X264_CRF = envint("EXPORT_X264_CRF", 21)
+# Refuse to start an export when less than this many bytes are free in MEDIA_ROOT.
+EXPORT_MIN_FREE_BYTES = envint("EXPORT_MIN_FREE_BYTES", 256 * 1024 * 1024)
+# Signing: a key the city already has (PEM files), or one generated on first use in SIGNING_DIR
+# from a local CA. With DEBUG=0 generation is refused unless SIGNING_ALLOW_GENERATE=1.
+SIGNING_KEY_FILE = os.environ.get("SIGNING_KEY_FILE", "")
+SIGNING_CERT_FILE = os.environ.get("SIGNING_CERT_FILE", "")
+SIGNING_CA_FILE = os.environ.get("SIGNING_CA_FILE", "")
+SIGNING_KEY_PASSPHRASE = envsecret("SIGNING_KEY_PASSPHRASE", "")
+SIGNING_ALLOW_GENERATE = envbool("SIGNING_ALLOW_GENERATE", DEBUG)
+SIGNING_SUBJECT = os.environ.get("SIGNING_SUBJECT", "CCTV Control Room")
+# The certificate PDF upload limit on the public verification page.
+VERIFY_MAX_UPLOAD_BYTES = envint("VERIFY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+
+# --- footage requests ---
+# Service level: the control room decides within this many hours of filing (paused time not
+# counted); "due soon" lists requests due within REQUEST_DUE_SOON_HOURS.
+REQUEST_REVIEW_HOURS = envint("REQUEST_REVIEW_HOURS", 72)
+REQUEST_DUE_SOON_HOURS = envint("REQUEST_DUE_SOON_HOURS", 24)
+# The longest window of one item (Genetec Clearance's limit is a sensible default) and the most
+# items in one request.
+REQUEST_MAX_ITEM_MINUTES = envint("REQUEST_MAX_ITEM_MINUTES", 120)
+REQUEST_MAX_ITEMS = envint("REQUEST_MAX_ITEMS", 10)

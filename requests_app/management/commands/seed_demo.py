@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from evidence import demo as evidence_demo
 from portal import demo
+from requests_app import demo as requests_demo
 
 
 class Command(BaseCommand):
@@ -42,3 +43,4 @@ class Command(BaseCommand):
             f"  {written} new one-minute segment(s) written, {report.ingest.indexed} indexed"
             f" (camera {evidence_demo.BROKEN_CAMERA} has a deliberate outage gap)"
         )
+        requests_demo.seed_requests(self.stdout)

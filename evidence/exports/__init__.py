@@ -1,0 +1,1 @@
+"""The export pipeline: master copy, working copy, hashes and certificate for one job."""
