@@ -173,3 +173,14 @@ def test_a_superseded_run_that_fails_leaves_the_new_runs_files_alone(footage):
     assert (folder / ".partial-master.mp4").exists()
     new.refresh_from_db()
     assert new.status == ExportJob.Status.RUNNING and new.run_token == new_token
+
+
+def test_hostile_free_text_cannot_break_or_enter_the_filter_graph(footage):
+    hostile = {
+        "reference": "FR'1:2,3[x];%{pts} \\ '",
+        "fir_number": "9'; drawtext=text=pwned",
+        "station_name": "Central PS [out]; [in] null %{localtime}\nsecond line",
+    }
+    job = run_direct(new_job(footage[0].camera, 3, 9.5, case=hostile))
+    assert job.status == ExportJob.Status.SUCCEEDED, job.error
+    assert job.files.get(kind="working").frames == 65
