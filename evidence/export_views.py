@@ -130,7 +130,11 @@ class CertificateForm(forms.Form):
 
 
 def verify(request):
-    """Public: does a hash (computed in the browser) or a certificate match an issued export?"""
+    """Public: does a hash (computed in the browser) or a certificate match an issued export?
+
+    Checks change nothing and are not audited: an anonymous page must not be able to grow the
+    append-only log.
+    """
     from django.conf import settings
 
     context = {}
@@ -148,11 +152,6 @@ def verify(request):
                 (kind, sha, verification.find_issued(sha))
                 for kind, sha in sorted(result.named_hashes.items())
             ]
-            audit.log(
-                "evidence.verify.certificate_checked",
-                request=request,
-                details={"sha256": result.sha256, "valid": result.signature_valid},
-            )
     elif hash_form.is_bound and hash_form.is_valid():
         context["sha256"] = hash_form.cleaned_data["sha256"]
         context["matches"] = verification.find_issued(context["sha256"])

@@ -98,6 +98,23 @@ def _pem_key(key):
     )
 
 
+_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+
+
+def _key_usage(*granted):
+    return x509.KeyUsage(**{usage: usage in granted for usage in _USAGES})
+
+
 def generate(folder):
     """Create a local CA and a signing certificate (digitalSignature + nonRepudiation)."""
     now = datetime.now(UTC) - timedelta(minutes=5)
@@ -113,17 +130,7 @@ def generate(folder):
         .not_valid_after(now + timedelta(days=365 * 20))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            _key_usage("key_cert_sign", "crl_sign"),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
@@ -140,17 +147,8 @@ def generate(folder):
         .not_valid_after(now + timedelta(days=365 * 5))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,  # non-repudiation
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            # content_commitment is X.509's nonRepudiation.
+            _key_usage("digital_signature", "content_commitment"),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)

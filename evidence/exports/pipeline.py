@@ -102,8 +102,13 @@ def _disk_full():
 
 def _fail(job, run_token, folder, reason, details):
     logger.error("export job %s failed: %s", job.pk, reason)
-    _clear(job, folder, recreate=False)
-    exports.mark_failed(job=job, run_token=run_token, reason=reason, details=details)
+    with transaction.atomic():
+        try:
+            _ensure_current(job, run_token)
+        except Superseded:
+            return  # a newer run owns the folder now: leave its files alone
+        _clear(job, folder, recreate=False)
+        exports.mark_failed(job=job, run_token=run_token, reason=reason, details=details)
 
 
 def _clear(job, folder, *, recreate=True):

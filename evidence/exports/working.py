@@ -10,15 +10,15 @@ IST_OFFSET_SECONDS = 5 * 3600 + 1800
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
+def _concat_input(concat_list):
+    # -safe 0: the list names absolute paths under RECORDINGS_ROOT, written by us.
+    return ["-f", "concat", "-safe", "0", "-i", concat_list]
+
+
 def master_args(concat_list, output):
     """Stream copy of the joined segments: the original encoded frames, nothing re-encoded."""
     return [
-        "-f",
-        "concat",
-        "-safe",
-        "0",
-        "-i",
-        concat_list,
+        *_concat_input(concat_list),
         "-map",
         "0:v:0",
         "-map",
@@ -79,12 +79,7 @@ def working_args(concat_list, output, *, textfile, trim_start, trim_end, epoch, 
         "setpts=PTS-STARTPTS",
     ]
     return [
-        "-f",
-        "concat",
-        "-safe",
-        "0",
-        "-i",
-        concat_list,
+        *_concat_input(concat_list),
         "-map",
         "0:v:0",
         "-vf",

@@ -227,7 +227,10 @@ def mark_failed(*, job, run_token, reason, details=None):
 
 
 def sweep_stale(*, older_than=None):
-    """Re-queue running jobs whose worker stopped beating (it died). Returns the jobs."""
+    """Re-queue running jobs whose worker stopped beating (it died). Returns the re-queued jobs.
+
+    A job whose worker died EXPORT_MAX_ATTEMPTS times is failed instead, with the reason.
+    """
     cutoff = timezone.now() - (stale_after() if older_than is None else older_than)
     requeued = []
     candidates = ExportJob.objects.filter(
@@ -242,14 +245,24 @@ def sweep_stale(*, older_than=None):
             )
             if job is None:
                 continue
+            details = {"attempts": job.attempts, "last_heartbeat": job.heartbeat_at}
+            if job.attempts >= settings.EXPORT_MAX_ATTEMPTS:
+                # Something kills the worker on every attempt: stop and let a person look.
+                job.status = ExportJob.Status.FAILED
+                job.error = _(
+                    "The worker stopped during %(n)s attempts in a row; the export was given up."
+                ) % {"n": job.attempts}
+                job.finished_at = timezone.now()
+                job.save(update_fields=["status", "error", "finished_at"])
+                audit.log(
+                    "evidence.export.failed", obj=job, details={**details, "reason": job.error}
+                )
+                _announce(job)
+                continue
             job.status = ExportJob.Status.QUEUED
             job.run_token = ""
             job.save(update_fields=["status", "run_token"])
-            audit.log(
-                "evidence.export.requeued",
-                obj=job,
-                details={"attempts": job.attempts, "last_heartbeat": job.heartbeat_at},
-            )
+            audit.log("evidence.export.requeued", obj=job, details=details)
             _announce(job)
             _queue(job)
             requeued.append(job)
@@ -281,21 +294,6 @@ def grant_download(*, job, user, actor=None):
                 actor=actor,
                 obj=job,
                 details={"user": user.get_username()},
-            )
-
-
-def grant_download_to_group(*, job, group, actor=None):
-    """Give every member of `group` the download permission on this job (idempotent)."""
-    with transaction.atomic():
-        _row, created = ExportJobGroupObjectPermission.objects.get_or_create(
-            group=group, permission=_permission(), content_object=job
-        )
-        if created:
-            audit.log(
-                "evidence.export.access_granted",
-                actor=actor,
-                obj=job,
-                details={"group": group.name},
             )
 
 

@@ -149,3 +149,38 @@ def test_production_refuses_to_generate_a_signing_key(footage, settings):
     job = run_direct(new_job(footage[0].camera, 3, 9.5))
     assert_failed_cleanly(job, "SIGNING_KEY_FILE", "SIGNING_ALLOW_GENERATE")
     assert not (settings.SIGNING_DIR / "signing.key.pem").exists()
+
+
+def test_the_same_window_gives_the_same_outputs(footage):
+    """What makes a retry after a crash give the same files: the outputs are reproducible."""
+    first = run_direct(new_job(footage[0].camera, 3, 9.5))
+    second = run_direct(new_job(footage[0].camera, 3, 9.5))
+    for kind in ("master", "working"):
+        assert first.files.get(kind=kind).sha256 == second.files.get(kind=kind).sha256
+
+
+def test_a_superseded_run_that_fails_leaves_the_new_runs_files_alone(footage):
+    from evidence.exports import pipeline
+
+    job = new_job(footage[0].camera, 3, 9.5)
+    old, old_token = exports.claim(job_id=job.pk)
+    exports.sweep_stale(older_than=timedelta(seconds=-1))
+    new, new_token = exports.claim(job_id=job.pk)
+    folder = job_folder(job)
+    folder.mkdir(parents=True)
+    (folder / ".partial-master.mp4").write_bytes(b"the new run's work")
+    pipeline._fail(old, old_token, folder, "old run failed", {})
+    assert (folder / ".partial-master.mp4").exists()
+    new.refresh_from_db()
+    assert new.status == ExportJob.Status.RUNNING and new.run_token == new_token
+
+
+def test_hostile_free_text_cannot_break_or_enter_the_filter_graph(footage):
+    hostile = {
+        "reference": "FR'1:2,3[x];%{pts} \\ '",
+        "fir_number": "9'; drawtext=text=pwned",
+        "station_name": "Central PS [out]; [in] null %{localtime}\nsecond line",
+    }
+    job = run_direct(new_job(footage[0].camera, 3, 9.5, case=hostile))
+    assert job.status == ExportJob.Status.SUCCEEDED, job.error
+    assert job.files.get(kind="working").frames == 65

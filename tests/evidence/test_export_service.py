@@ -129,3 +129,14 @@ def test_download_rights_by_role_and_grant(queued, cast):
         with pytest.raises(exports.ExportError):
             exports.grant_download(job=queued, user=cast[name])
     assert AuditEntry.objects.filter(action="evidence.export.access_granted").count() == 1
+
+
+def test_sweeper_gives_up_after_the_maximum_attempts(queued, settings):
+    settings.EXPORT_MAX_ATTEMPTS = 2
+    for _attempt in range(2):
+        exports.claim(job_id=queued.pk)
+        swept = exports.sweep_stale(older_than=timedelta(seconds=-1))
+    assert swept == []
+    job = ExportJob.objects.get(pk=queued.pk)
+    assert job.status == ExportJob.Status.FAILED and "2 attempts" in job.error
+    assert AuditEntry.objects.filter(action="evidence.export.failed").count() == 1
