@@ -86,3 +86,9 @@ def celery_worker(transactional_db, redis_url):
     worker = services.WorkerProcess().start()
     yield worker
     worker.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread, and code that calls asyncio.run() (pyHanko's signing) cannot run after it starts."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path))

@@ -297,6 +297,24 @@ def grant_download(*, job, user, actor=None):
             )
 
 
+def grant_download_to_group(*, job, group, actor=None):
+    """Give every member of `group` the download permission on this job (idempotent).
+
+    requests_app grants to a station's officer group, so officers who join later may download.
+    """
+    with transaction.atomic():
+        _row, created = ExportJobGroupObjectPermission.objects.get_or_create(
+            group=group, permission=_permission(), content_object=job
+        )
+        if created:
+            audit.log(
+                "evidence.export.access_granted",
+                actor=actor,
+                obj=job,
+                details={"group": group.name},
+            )
+
+
 def downloadable_jobs(user):
     """The export jobs whose files `user` may download, filtered in the database."""
     if not user.is_authenticated:

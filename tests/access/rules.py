@@ -9,6 +9,8 @@ without a permission decision. Users (keys of the `cast` fixture, plus "anonymou
 
 from dataclasses import dataclass, field
 
+from tests.access.request_rules import REQUEST_RULES
+
 USERS = [
     "anonymous",
     "citizen",
@@ -85,7 +87,35 @@ RULES = {
     ),
     "evidence-camera-picker": logged_in(query="?q=gate"),
     "evidence-health": only(STAFF),
+    # Exports: the control room sees every job; the requesting station's officers (granted on
+    # approval) see and download theirs; auditors read the log, never the footage.
+    "evidence-export-list": only(CONTROL_ROOM),
+    "evidence-export-detail": custom(
+        {
+            "anonymous": 302,
+            **dict.fromkeys(USERS[1:], 404),
+            "officer": 200,
+            "operator": 200,
+            "supervisor": 200,
+        },
+        kwargs=lambda w: {"token": w["export_job"].token},
+    ),
+    "evidence-export-retry": only(
+        CONTROL_ROOM, status=302, method="post", kwargs=lambda w: {"token": w["export_job"].token}
+    ),
+    "evidence-export-download": custom(
+        {
+            "anonymous": 302,
+            **dict.fromkeys(USERS[1:], 404),
+            "officer": 200,
+            "operator": 200,
+            "supervisor": 200,
+        },
+        kwargs=lambda w: {"token": w["export_file"].token},
+    ),
+    "evidence-verify": everyone(),
 }
+RULES.update({name: Rule(**spec) for name, spec in REQUEST_RULES.items()})
 
 # The Django admin has its own permission system: staff-only, tested once as a whole.
 EXEMPT_NAMESPACES = {"admin"}

@@ -1,7 +1,5 @@
-"""The request URLs' rows of the access matrix (tests/access on main), as plain data.
+"""The request URLs' rows of the access matrix, as plain data (used by tests/access/rules.py).
 
-For tests/access/rules.py:  RULES.update({n: Rule(**spec) for n, spec in REQUEST_RULES.items()})
-For tests/access/conftest.py's `world`:  world.update(request_world(cast))
 "citizen" filed the request at "officer"'s station; "citizen2" and "officer_other" are strangers.
 """
 
