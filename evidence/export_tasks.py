@@ -24,11 +24,14 @@ def run_export_job(job_id):
 
 @shared_task(name="evidence.sweep_stale_exports")
 def sweep_stale_exports():
-    """Periodic: re-queue export jobs stuck in running after their worker died."""
+    """Periodic: re-queue jobs stuck in running after their worker died, and hand over queued
+    jobs whose message never reached the broker (it was down when they were queued)."""
     from .services import exports
 
     for job in exports.sweep_stale():
         logger.warning("export job %s re-queued: its worker stopped", job.pk)
+    for job_id in exports.redispatch_undelivered():
+        logger.warning("export job %s dispatched again: the broker had been unreachable", job_id)
 
 
 def queue_export(job_id):

@@ -297,6 +297,8 @@ CELERY_BEAT_SCHEDULE["sweep-stale-exports"] = {
 EXPORT_ALLOW_GAPS = envbool("EXPORT_ALLOW_GAPS", True)
 # A running job whose worker has not reported for this long is re-queued by the sweeper.
 EXPORT_STALE_SECONDS = envint("EXPORT_STALE_SECONDS", 300)
+# A queued job whose task message has not reached the broker after this long is dispatched again.
+EXPORT_REDISPATCH_SECONDS = envint("EXPORT_REDISPATCH_SECONDS", 30)
 # After this many attempts whose worker died, the sweeper fails the job instead of re-queuing.
 EXPORT_MAX_ATTEMPTS = envint("EXPORT_MAX_ATTEMPTS", 3)
 # Soft limit for one attempt: ffmpeg is killed and the job fails (retryable) after this.

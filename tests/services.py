@@ -130,3 +130,27 @@ def wait_for(predicate, timeout=60, interval=0.2):
             return value
         time.sleep(interval)
     pytest.fail(f"timed out after {timeout}s waiting for {predicate.__doc__ or predicate}")
+
+
+class broker_unreachable:  # noqa: N801  (used as a context manager)
+    """Point this process's Celery producer at a closed port, as if Redis were down."""
+
+    CLOSED = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
+
+    def __enter__(self):
+        from portal.celery import app
+
+        self.app = app
+        self.original = app.conf.broker_url
+        self._switch(self.CLOSED)
+        return self
+
+    def __exit__(self, *exc):
+        self._switch(self.original)
+
+    def _switch(self, url):
+        self.app.conf.broker_url = url
+        # Celery caches the connection and producer pools; drop them so the next publish
+        # connects to `url`.
+        self.app._pool = None
+        self.app.amqp._producer_pool = None

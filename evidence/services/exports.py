@@ -4,6 +4,7 @@ The job row is the source of truth; the Celery task only calls `claim` and the p
 Every status change writes an audit event and, after commit, sends `export_job_changed`.
 """
 
+import logging
 import uuid
 from datetime import timedelta
 
@@ -13,11 +14,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from portal import audit, roles
 
 from ..models import ExportJob, ExportJobGroupObjectPermission, ExportJobUserObjectPermission
 from ..signals import export_job_changed
+
+logger = logging.getLogger(__name__)
 
 CASE_KEYS = (
     "reference",
@@ -40,9 +44,45 @@ class ExportError(Exception):
 
 
 def _queue(job):
+    transaction.on_commit(lambda: dispatch(job_id=job.pk))
+
+
+def dispatch(*, job_id):
+    """Hand a queued job to the broker; True when the message was accepted.
+
+    The job row is the outbox: when the broker cannot be reached the job stays queued with
+    `dispatched_at` unset (nothing is lost and the caller's change stands), and
+    `redispatch_undelivered` hands it over once the broker is back. A job delivered twice runs
+    once, because `claim` only starts a queued job.
+    """
     from .. import export_tasks
 
-    transaction.on_commit(lambda: export_tasks.queue_export(job.pk))
+    try:
+        export_tasks.queue_export(job_id)
+    except (KombuOperationalError, OSError) as error:
+        logger.warning("export job %s stays queued: the broker is unreachable (%s)", job_id, error)
+        audit.log(
+            "evidence.export.dispatch_failed",
+            object_type="evidence.exportjob",
+            object_id=str(job_id),
+            details={"error": str(error)[:300]},
+        )
+        return False
+    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        dispatched_at=timezone.now()
+    )
+    return True
+
+
+def redispatch_undelivered(*, older_than=None):
+    """Dispatch queued jobs whose message never reached the broker. Returns their ids."""
+    cutoff = timezone.now() - timedelta(
+        seconds=settings.EXPORT_REDISPATCH_SECONDS if older_than is None else older_than
+    )
+    pending = ExportJob.objects.filter(
+        status=ExportJob.Status.QUEUED, dispatched_at__isnull=True, created_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    return [pk for pk in pending if dispatch(job_id=pk)]
 
 
 def _announce(job):
@@ -121,7 +161,8 @@ def retry_export(*, job, actor):
         job.progress = 0
         job.error = ""
         job.run_token = ""
-        job.save(update_fields=["status", "progress", "error", "run_token"])
+        job.dispatched_at = None
+        job.save(update_fields=["status", "progress", "error", "run_token", "dispatched_at"])
         audit.log(
             "evidence.export.retried",
             actor=actor,
@@ -261,7 +302,8 @@ def sweep_stale(*, older_than=None):
                 continue
             job.status = ExportJob.Status.QUEUED
             job.run_token = ""
-            job.save(update_fields=["status", "run_token"])
+            job.dispatched_at = None
+            job.save(update_fields=["status", "run_token", "dispatched_at"])
             audit.log("evidence.export.requeued", obj=job, details=details)
             _announce(job)
             _queue(job)
