@@ -50,7 +50,7 @@ def footage_world(make_user, station):
     for code, name in (("cam-auto-stand", "Auto stand"), ("cam-market-gate", "Market gate")):
         cameras.append(Camera.objects.create(code=code, name=name, recorder=recorder))
         generate_segments(
-            settings.RECORDINGS_ROOT, code, start, 8, segment_seconds=4, size="160x90", fps=10
+            settings.RECORDINGS_ROOT, code, start, 8, segment_seconds=4, size="320x180", fps=10
         )
     ingest.ingest_recordings(settle_seconds=0)
     return {
@@ -105,7 +105,7 @@ def download(journey, row, kind, folder):
     return path
 
 
-def test_citizen_to_verified_export(celery_worker, footage_world, journey, tmp_path):
+def test_citizen_to_verified_export(celery_worker, footage_world, journey):
     world = footage_world
     first, second = world["cameras"]
     t0 = world["start"]
@@ -179,7 +179,7 @@ def test_citizen_to_verified_export(celery_worker, footage_world, journey, tmp_p
     journey.login("bob", PASSWORD)
     page = journey.go(f"/requests/{reference}/")
     journey.shot("officer sees downloads")
-    folder = tmp_path / "downloads"
+    folder = journey.folder / "downloads"  # kept with the screenshots
     row = page.locator("main tr", has_text=first.code).first
     working = download(journey, row, "Working copy", folder)
     certificate = download(journey, row, "Certificate", folder)
