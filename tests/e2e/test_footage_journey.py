@@ -73,8 +73,17 @@ def file_item(page, number, camera, start, end):
     assert "Footage exists" in answer.inner_text()
 
 
-def act(journey, reference, button):
-    page = journey.go(f"/requests/{reference}/")
+def open_from_menu(journey, menu, reference):
+    """Follow a menu entry, then the request's link on that list, as a user would."""
+    page = journey.page
+    page.locator("header nav").get_by_role("link", name=menu, exact=True).click()
+    page.wait_for_load_state()
+    page.locator("main").get_by_role("link", name=reference).click()
+    page.wait_for_url(f"**/requests/{reference}/")
+    return page
+
+
+def act(page, button):
     page.click(f"main button:has-text('{button}')")
     page.wait_for_load_state()
     return page
@@ -150,17 +159,17 @@ def test_citizen_to_verified_export(celery_worker, footage_world, journey):
 
     # The station officer endorses.
     journey.login("bob", PASSWORD)
-    page = journey.go("/requests/endorsements/")
-    assert reference in page.inner_text("main")
-    journey.shot("officer endorsements")
-    page = act(journey, reference, "Endorse and send to the control room")
+    page = open_from_menu(journey, "Endorsements", reference)
+    journey.shot("officer opens the request to endorse")
+    page = act(page, "Endorse and send to the control room")
     assert "Under control-room review" in page.inner_text("main p .status")
     journey.shot("officer endorsed")
     journey.logout()
 
     # The operator reviews and prepares; approving is not theirs to do.
     journey.login("olga", PASSWORD)
-    page = act(journey, reference, "Mark as reviewed and prepared by me")
+    page = open_from_menu(journey, "Review queue", reference)
+    page = act(page, "Mark as reviewed and prepared by me")
     assert "You prepared this request" in page.inner_text("main")
     assert page.locator("main button:has-text('Approve')").count() == 0
     journey.shot("operator prepared")
@@ -168,7 +177,8 @@ def test_citizen_to_verified_export(celery_worker, footage_world, journey):
 
     # The supervisor approves; the jobs run on the worker; the request becomes ready.
     journey.login("sam", PASSWORD)
-    page = act(journey, reference, "Approve and start the exports")
+    page = open_from_menu(journey, "Review queue", reference)
+    page = act(page, "Approve and start the exports")
     assert "Exporting" in page.inner_text("main p .status")
     journey.shot("supervisor approved")
     page = wait_until_ready(journey, reference)
@@ -177,10 +187,11 @@ def test_citizen_to_verified_export(celery_worker, footage_world, journey):
 
     # The station officer downloads the first item's working copy and certificate.
     journey.login("bob", PASSWORD)
-    page = journey.go(f"/requests/{reference}/")
-    journey.shot("officer sees downloads")
+    page.locator("header nav").get_by_role("link", name="Downloads", exact=True).click()
+    page.wait_for_load_state()
+    journey.shot("officer downloads page")
     folder = journey.folder / "downloads"  # kept with the screenshots
-    row = page.locator("main tr", has_text=first.code).first
+    row = page.locator("main li", has_text=first.code)
     working = download(journey, row, "Working copy", folder)
     certificate = download(journey, row, "Certificate", folder)
     assert working.suffix == ".mp4" and certificate.suffix == ".pdf"
@@ -188,6 +199,14 @@ def test_citizen_to_verified_export(celery_worker, footage_world, journey):
     page = journey.go(f"/requests/{reference}/")
     assert "Delivered" in page.inner_text("main p .status")
     journey.shot("officer downloaded")
+    journey.logout()
+
+    # The citizen's tracking page follows; footage is for the police, not for her to download.
+    journey.login(CITIZEN_EMAIL, CITIZEN_PASSWORD)
+    page = open_from_menu(journey, "My requests", reference)
+    assert "Delivered" in page.inner_text("main p .status")
+    assert page.locator("main a[href*='/exports/files/']").count() == 0
+    journey.shot("citizen tracking page delivered")
     journey.logout()
 
     # Anyone can check the files on the public verification page.
