@@ -211,8 +211,8 @@ def test_citizen_to_verified_export(celery_worker, footage_world, journey):
 
     # Anyone can check the files on the public verification page.
     page = journey.go("/verify/")
-    page.set_input_files("#verify-file", str(working))
-    page.wait_for_selector("#hash-result")
+    with page.expect_navigation():  # the page's script hashes the file and sends the form
+        page.set_input_files("#verify-file", str(working))
     result = page.inner_text("#hash-result")
     assert "Match: this file is an issued export." in result
     assert first.code in result
@@ -221,6 +221,16 @@ def test_citizen_to_verified_export(celery_worker, footage_world, journey):
     assert page.input_value("#id_sha256") == digest
     assert ExportFile.objects.get(kind="working", job__camera=first).sha256 == digest
     journey.shot("verify working copy")
+
+    # One changed byte, and it is no longer the exported file.
+    altered = working.with_name("altered-" + working.name)
+    data = bytearray(working.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    altered.write_bytes(bytes(data))
+    with page.expect_navigation():
+        page.set_input_files("#verify-file", str(altered))
+    assert "No match" in page.inner_text("#hash-result")
+    journey.shot("verify altered copy")
 
     page.set_input_files("#id_certificate", str(certificate))
     page.click("button:has-text('Check certificate')")
