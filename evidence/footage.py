@@ -13,6 +13,16 @@ from pathlib import Path
 from .ffmpeg import escape_filter_value, ffmpeg_exe, font_path
 
 IST_OFFSET_SECONDS = 5 * 3600 + 1800
+# Vera's digits are 0.64 em wide; the label's other glyphs are no wider on average.
+GLYPH_EM = 0.64
+
+
+def label_font_size(width, text):
+    """The largest font size, at most 14, at which `text` fits in a frame `width` pixels wide.
+
+    A clock drawn past the frame's edge would leave footage of different times identical.
+    """
+    return max(6, min(14, int((width - 8) / (GLYPH_EM * len(text)))))
 
 
 def segment_relpath(camera_code, start):
@@ -48,8 +58,10 @@ def generate_segments(
     epoch = int(start.timestamp()) + IST_OFFSET_SECONDS
     label = escape_filter_value(camera_code)
     clock = "%{pts\\:gmtime\\:" + str(epoch) + "\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S} IST"
+    # The label as drawn: the camera code, two spaces and "YYYY-MM-DD HH:MM:SS IST".
+    fontsize = label_font_size(int(size.split("x")[0]), f"{camera_code}  0000-00-00 00:00:00 IST")
     drawtext = (
-        f"drawtext=fontfile='{font_path()}':fontsize=14:fontcolor=white:box=1:"
+        f"drawtext=fontfile='{font_path()}':fontsize={fontsize}:fontcolor=white:box=1:"
         f"boxcolor=black@0.6:x=4:y=h-th-6:text='{label}  {clock}'"
     )
     root = Path(root)

@@ -107,7 +107,7 @@ def _device_rows(camera):
         ("Camera", f"{camera.code} — {camera.name}"),
         ("Camera location", camera.location_description),
         ("Camera make / model", f"{camera.make} {camera.model}".strip()),
-        ("Camera serial / MAC", f"{camera.serial_number} / {camera.mac_address}"),
+        ("Camera serial / MAC", f"{camera.serial_number or '-'} / {camera.mac_address or '-'}"),
         ("Recorder", f"{recorder.get_kind_display()} {recorder.code} — {recorder.name}"),
         ("Recorder make / model", f"{recorder.make} {recorder.model}".strip()),
         ("Recorder serial number", recorder.serial_number),

@@ -119,3 +119,12 @@ def test_certificate_prints_the_case_device_hashes_gaps_and_declaration(footage,
     seq, _head = audit.chain_head()
     assert "Audit chain head at issue: entry #" in text
     assert certificate.verification_url(job.files.get(kind="master").sha256).split("?")[0] in text
+
+
+def test_device_facts_not_recorded_are_printed_as_a_dash(camera):
+    """A certificate never prints a bare separator for a serial or MAC nobody recorded."""
+    camera.mac_address = "00:11:22:33:44:66"
+    rows = dict(certificate._device_rows(camera))
+    assert rows["Camera serial / MAC"] == "- / 00:11:22:33:44:66"
+    camera.mac_address = ""
+    assert dict(certificate._device_rows(camera))["Camera serial / MAC"] == "- / -"
