@@ -135,8 +135,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
-    # Inactive users reach the form's own check, which tells them to confirm their email.
-    "django.contrib.auth.backends.AllowAllUsersModelBackend",
+    # Inactive users reach the form's own check, which tells them to confirm their email; a
+    # deactivated user's session stops working (portal/backends.py).
+    "portal.backends.AccountBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # anonymous visitors hold no object permissions

@@ -202,7 +202,8 @@ def _mail(outage, template, action):
     messages = []
     for language, emails in recipients.items():
         with translation.override(language):
-            subject = render_to_string(f"{template}_subject.txt", context).strip()
+            # One line: a camera name must never break (or add to) the mail's headers.
+            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
             body = render_to_string(f"{template}.txt", context)
         messages.append((subject, body, emails))
 
