@@ -7,17 +7,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-USERS = [
-    "anonymous",
-    "citizen",
-    "citizen2",
-    "officer",
-    "officer_other",
-    "operator",
-    "supervisor",
-    "auditor",
-    "admin",
-]
+from tests.access.users import USERS
 
 
 def _expect(default, **by_user):

@@ -10,18 +10,8 @@ without a permission decision. Users (keys of the `cast` fixture, plus "anonymou
 from dataclasses import dataclass, field
 
 from tests.access.request_rules import REQUEST_RULES
+from tests.access.users import USERS
 
-USERS = [
-    "anonymous",
-    "citizen",
-    "citizen2",
-    "officer",
-    "officer_other",
-    "operator",
-    "supervisor",
-    "auditor",
-    "admin",
-]
 STAFF = ["officer", "officer_other", "operator", "supervisor", "auditor", "admin"]
 CONTROL_ROOM = ["operator", "supervisor"]
 

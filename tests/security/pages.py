@@ -7,20 +7,11 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.access.rules import RULES
+from tests.access.users import USERS as MATRIX_USERS
 from tests.security.hostile import payload
 
-USERS = [
-    "anonymous",
-    "eve",
-    "citizen",
-    "citizen2",
-    "officer",
-    "officer_other",
-    "operator",
-    "supervisor",
-    "auditor",
-    "admin",
-]
+# The matrix users plus "eve", who registered with a hostile name.
+USERS = [MATRIX_USERS[0], "eve", *MATRIX_USERS[1:]]
 
 # Not HTML: files, JSON and the SVG picture (tested on their own).
 NOT_PAGES = {
