@@ -7,6 +7,7 @@ permissions.grant_view(), the same hash chain as audit.log()).
 """
 
 import hashlib
+import itertools
 import json
 import secrets
 import time
@@ -243,7 +244,9 @@ class Filler:
         statuses = list(WEIGHTS)
         weights = list(WEIGHTS.values())
         # A few citizens come back often; most file once or twice.
-        citizen_weights = [1 / (1 + n) ** 0.6 for n in range(len(self.citizens))]
+        citizen_weights = list(
+            itertools.accumulate(1 / (1 + n) ** 0.6 for n in range(len(self.citizens)))
+        )
         view = Permission.objects.get(
             codename=permissions.VIEW_PERMISSION, content_type__app_label="requests_app"
         )
@@ -258,7 +261,7 @@ class Filler:
             if not citizen and status == S.AWAITING_ENDORSEMENT:
                 status = S.UNDER_REVIEW  # a station's own requests need no endorsement
             if citizen:
-                filer = rng.choices(self.citizens, citizen_weights)[0]
+                filer = rng.choices(self.citizens, cum_weights=citizen_weights)[0]
             else:
                 filer = rng.choice(officers)
             filer_counts[filer.pk] = filer_counts.get(filer.pk, 0) + 1
