@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal import benchmarks
-from requests_app.benchmark_data import Filler, Sizes
+from requests_app.benchmark_data import Cast, Filler, Sizes
 from requests_app.models import FootageRequest, Status
 
 TARGET_P95_MS = 300.0
@@ -46,6 +46,11 @@ class Command(BaseCommand):
             action="store_true",
             help="fill and measure the configured database itself (tests: an empty test DB)",
         )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="measure the configured database as an earlier --here run left it (no fill)",
+        )
         parser.add_argument("--inside", action="store_true", help="(internal)")
 
     def handle(self, *args, **options):
@@ -55,7 +60,7 @@ class Command(BaseCommand):
         options["requests"] = options["requests"] or defaults.requests
         options["audit_entries"] = options["audit_entries"] or defaults.audit_entries
         options["runs"] = options["runs"] or (5 if options["quick"] else 30)
-        if options["inside"] or options["here"]:
+        if options["inside"] or options["here"] or options["reuse"]:
             self.bench(options)
             return
         forwarded = [
@@ -71,10 +76,15 @@ class Command(BaseCommand):
         sizes = Sizes.quick() if options["quick"] else Sizes()
         sizes.requests, sizes.audit_entries = options["requests"], options["audit_entries"]
         sizes.citizens = min(sizes.citizens, max(10, sizes.requests // 3))
-        self.stdout.write(
-            f"Filling {sizes.requests:,} requests and {sizes.audit_entries:,} audit entries..."
-        )
-        cast = Filler(sizes, log=self.stdout.write).fill()
+        if options["reuse"]:
+            cast = Cast.find()
+            sizes.requests = FootageRequest.objects.count()
+            sizes.audit_entries = connection_count("portal_auditentry")
+        else:
+            self.stdout.write(
+                f"Filling {sizes.requests:,} requests and {sizes.audit_entries:,} audit entries..."
+            )
+            cast = Filler(sizes, log=self.stdout.write).fill()
         summary = benchmarks.Summary("pages")
         scale = f"{sizes.requests:,} requests, {sizes.audit_entries:,} audit entries"
         pages = self.pages(cast)
@@ -144,7 +154,7 @@ class Command(BaseCommand):
                 f"{queue}?status=under_review&station={cast.station.code}",
             ),
             ("operator: queue, camera", cast.operator, f"{queue}?camera={camera}"),
-            ("operator: queue, reference", cast.operator, f"{queue}?q={busy.reference}"),
+            ("operator: all, reference search", cast.operator, f"{list_url}?q={busy.reference}"),
             ("operator: due soon", cast.operator, reverse("requests-due-soon")),
             ("operator: overdue", cast.operator, reverse("requests-overdue")),
             ("operator: all requests", cast.operator, list_url),
