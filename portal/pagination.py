@@ -18,6 +18,9 @@ class IdFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        keys = self.object_list.values_list("pk", flat=True)
+        # The last page needs no LIMIT. Without one, a search matching a few rows is not
+        # planned as a walk along the ordering index in the hope of meeting them early.
+        keys = list(keys[bottom:top] if top < self.count else keys[bottom:])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
         return self._get_page([rows[key] for key in keys], number, self)

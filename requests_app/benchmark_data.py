@@ -165,6 +165,8 @@ def reset_sequence(model):
 
 
 class Filler:
+    """Writes one data set of `sizes` (reproducible for a seed); fill() returns its Cast."""
+
     def __init__(self, sizes, *, now=None, seed=42, log=print):
         self.sizes = sizes
         self.now = now or datetime.now(UTC)

@@ -5,6 +5,7 @@ The status only ever changes through requests_app.services.transition().
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -123,6 +124,9 @@ class FootageRequest(models.Model):
                 condition=~models.Q(status__in=(*FINAL, Status.DELIVERED)),
                 name="request_queue_due",
             ),
+            # The lists' search box: reference or FIR number, any case (selectors.filtered).
+            models.Index(Upper("reference"), name="request_reference_upper"),
+            models.Index(Upper("fir_number"), name="request_fir_upper"),
             models.Index(fields=["status", "due_at"], name="request_status_due"),
             models.Index(fields=["station", "status"], name="request_station_status"),
             models.Index(fields=["fir_number", "fir_year"], name="request_fir"),

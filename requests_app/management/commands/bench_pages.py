@@ -1,7 +1,7 @@
 """Benchmark: the request and audit pages with 100,000 requests and 1,000,000 audit entries.
 
 Runs in a throwaway PostgreSQL database (created next to the configured one, dropped at the
-end). Fills it with COPY (requestsapp.benchmark_data), then requests every list and detail page
+end). Fills it with COPY (requests_app.benchmark_data), then requests every list and detail page
 with the Django test client, logged in as each role that sees it, and prints per page the
 median and 95th-percentile time and the number of SQL queries; then times verify_audit over
 the whole chain.
@@ -9,6 +9,7 @@ the whole chain.
 
 import io
 import time
+from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -68,8 +69,10 @@ class Command(BaseCommand):
             f"--audit-entries={options['audit_entries']}",
             f"--runs={options['runs']}",
         ]
+        if options["quick"]:
+            forwarded.append("--quick")
         if options["json"]:
-            forwarded.append(f"--json={options['json']}")
+            forwarded.append(f"--json={Path(options['json']).resolve()}")
         benchmarks.run_in_throwaway_database("bench_pages", forwarded, stdout=self.stdout)
 
     def bench(self, options):
