@@ -272,9 +272,11 @@ def _detail_context(request, footage_request):
 
 @roles.role_required(*READERS)
 def detail(request, reference):
-    footage_request = get_visible_or_404(
-        request, selectors.visible_requests(request.user), reference=reference
+    # The page names everyone who acted on the request: one query, not one per person.
+    queryset = selectors.visible_requests(request.user).select_related(
+        "endorsed_by", "prepared_by", "approved_by"
     )
+    footage_request = get_visible_or_404(request, queryset, reference=reference)
     return render(request, "requests_app/detail.html", _detail_context(request, footage_request))
 
 

@@ -1,5 +1,5 @@
-"""The request lists at a few hundred requests: pages hold what OFFSET paging would show, and
-the number of SQL queries does not grow with the rows on a page (no N+1)."""
+"""The request pages' SQL: list pages hold what OFFSET paging would show, and the number of
+queries grows neither with the rows on a list page nor with the people a detail page names."""
 
 import pytest
 from django.core.paginator import Paginator
@@ -69,3 +69,20 @@ def test_list_queries_do_not_grow_with_the_rows(filled, client_for, who, url_nam
     assert rows_seen[0] < rows_seen[-1], "the variants must differ in the number of rows"
     assert len(counts) == 1, f"{url} as {who}: queries by rows on the page {counts}"
     assert next(iter(counts)) <= 10
+
+
+def test_detail_queries_do_not_grow_with_the_people_named(cast, client_for, file_for):
+    request = file_for(cast["citizen"])
+    client = client_for(cast["supervisor"])
+    url = reverse("requests-detail", args=[request.reference])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    FootageRequest.objects.filter(pk=request.pk).update(
+        endorsed_by=cast["officer"], prepared_by=cast["operator"], approved_by=cast["supervisor2"]
+    )
+    assert queries() == before
