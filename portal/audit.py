@@ -11,9 +11,11 @@ import json
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .models import AuditEntry
 
@@ -156,6 +158,29 @@ def chain_head():
     """(seq, hash) of the newest entry, or (0, GENESIS_HASH) for an empty log."""
     last = AuditEntry.objects.order_by("-seq").values("seq", "entry_hash").first()
     return (last["seq"], last["entry_hash"]) if last else (0, GENESIS_HASH)
+
+
+class NewestFirstPaginator(Paginator):
+    """Pages of the whole log, newest first, found by seq instead of COUNT(*) and OFFSET.
+
+    The chain numbers its entries 1..head without gaps (a gap is a break that verify_chain
+    names), so the count is the head's seq and page n holds the seqs just below
+    head - per_page * (n - 1): an index range read that is as fast on page 20,000 as on page 1.
+    """
+
+    def __init__(self, entries, per_page, *, head_seq):
+        super().__init__(entries, per_page)
+        self.head_seq = head_seq
+
+    @cached_property
+    def count(self):
+        return self.head_seq
+
+    def page(self, number):
+        number = self.validate_number(number)
+        top = self.head_seq - (number - 1) * self.per_page
+        entries = self.object_list.filter(seq__lte=top, seq__gt=top - self.per_page)
+        return self._get_page(list(entries), number, self)
 
 
 @dataclass

@@ -2,7 +2,6 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from evidence.services import coverage, timeline
 from portal import roles
 from portal.access import get_visible_or_404
 from portal.models import PoliceStation
+from portal.pagination import IdFirstPaginator
 
 from . import filing, selectors, services
 from .forms import AvailabilityQuery, RequestForm, TransitionForm, item_formset
@@ -55,7 +55,8 @@ def _list_page(request, queryset, *, title):
     if request.user.is_control_room:
         queryset = selectors.with_export_failures(queryset)
     order = "due_at" if request.user.is_control_room else "-filed_at"
-    page = Paginator(queryset.order_by(order, "pk"), 25).get_page(request.GET.get("page"))
+    paginator = IdFirstPaginator(queryset.order_by(order, "pk"), 25)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
         "title": title,
@@ -112,7 +113,7 @@ def downloads(request):
             ),
         )
     ).order_by("-status_changed_at", "pk")
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(queryset, 25).get_page(request.GET.get("page"))
     return render(request, "requests_app/downloads.html", {"page": page})
 
 
@@ -271,9 +272,11 @@ def _detail_context(request, footage_request):
 
 @roles.role_required(*READERS)
 def detail(request, reference):
-    footage_request = get_visible_or_404(
-        request, selectors.visible_requests(request.user), reference=reference
+    # The page names everyone who acted on the request: one query, not one per person.
+    queryset = selectors.visible_requests(request.user).select_related(
+        "endorsed_by", "prepared_by", "approved_by"
     )
+    footage_request = get_visible_or_404(request, queryset, reference=reference)
     return render(request, "requests_app/detail.html", _detail_context(request, footage_request))
 
 

@@ -4,17 +4,12 @@ Runs in a throwaway PostgreSQL database (created next to the configured one and 
 end), so the real index and audit log are never touched.
 """
 
-import os
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -22,6 +17,7 @@ from evidence.footage import generate_segments
 from evidence.models import Camera, Recorder
 from evidence.services.coverage import coverage, segments_overlapping
 from evidence.services.ingest import ingest_recordings
+from portal import benchmarks
 
 TARGET_P95_MS = 20.0
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
@@ -40,42 +36,27 @@ class Command(BaseCommand):
         parser.add_argument("--segment-seconds", type=int, default=60)
         parser.add_argument("--queries", type=int, default=500)
         parser.add_argument("--files", type=int, default=30, help="real files for the ingest rate")
+        parser.add_argument("--json", help="also write the figures to this file (scripts/bench)")
         parser.add_argument("--inside", action="store_true", help=f"(internal) {__doc__}")
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_coverage needs PostgreSQL: set DATABASE_URL=postgres://...")
+        self.summary = benchmarks.Summary("coverage")
         if options["inside"]:
             self.bench(**options)
+            self.summary.write(options["json"])
         else:
             self.in_throwaway_database(options)
 
     def in_throwaway_database(self, options):
-        db = connection.settings_dict
-        name = f"{db['NAME']}_bench_{os.getpid()}"
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        url = (
-            f"postgres://{db.get('USER') or ''}{password}@{db.get('HOST') or '127.0.0.1'}:"
-            f"{db.get('PORT') or 5432}/{name}"
-        )
-        env = {**os.environ, "DATABASE_URL": url}
-        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        self.stdout.write(f"Throwaway database {name}: migrating...")
-        try:
-            subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-            forwarded = [
-                f"--{key.replace('_', '-')}={options[key]}"
-                for key in ("cameras", "days", "segment_seconds", "queries", "files")
-            ]
-            subprocess.run([*manage, "bench_coverage", "--inside", *forwarded], env=env, check=True)
-        except subprocess.CalledProcessError as error:
-            raise CommandError(f"benchmark failed: {error}") from None
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            self.stdout.write(f"Dropped {name}.")
+        forwarded = [
+            f"--{key.replace('_', '-')}={options[key]}"
+            for key in ("cameras", "days", "segment_seconds", "queries", "files")
+        ]
+        if options["json"]:
+            forwarded.append(f"--json={Path(options['json']).resolve()}")
+        benchmarks.run_in_throwaway_database("bench_coverage", forwarded, stdout=self.stdout)
 
     def bench(self, *, cameras, days, segment_seconds, queries, files, **_options):
         out = self.stdout
@@ -107,14 +88,22 @@ class Command(BaseCommand):
             result = coverage(camera, start, end)
             timings.append((time.perf_counter() - began) * 1000)
             assert result.complete, "benchmark footage has no gaps"
-        timings.sort()
-        median = statistics.median(timings)
-        p95 = timings[int(0.95 * (len(timings) - 1))]
+        median, p95 = benchmarks.median_p95(timings)
         verdict = "meets" if p95 < TARGET_P95_MS else "MISSES"
         out.write(
             f"Coverage of one camera over 2 hours ({queries} queries, through coverage()): "
             f"median {median:.2f} ms, p95 {p95:.2f} ms "
             f"({verdict} the {TARGET_P95_MS:.0f} ms target)"
+        )
+        scale = f"{rows:,} rows"
+        self.summary.add("coverage query, 2 h window: median", median, "ms", note=scale)
+        self.summary.add(
+            "coverage query, 2 h window: p95",
+            p95,
+            "ms",
+            target=f"< {TARGET_P95_MS:.0f} ms",
+            ok=p95 < TARGET_P95_MS,
+            note=scale,
         )
         self.ingest_rate(recorder, files)
 
@@ -190,4 +179,10 @@ class Command(BaseCommand):
             f"generated in {generated:.1f} s): {elapsed:.2f} s, "
             f"{len(paths) / elapsed:.1f} segments/s, {size_mb / elapsed:.1f} MB/s "
             "(probe of every packet + streamed SHA-256 + index insert)"
+        )
+        self.summary.add(
+            "ingest rate (real files)",
+            len(paths) / elapsed,
+            "segments/s",
+            note=f"{len(paths)} x 1 min 640x360, {size_mb / elapsed:.0f} MB/s",
         )

@@ -24,6 +24,7 @@ from evidence.ffmpeg import ffmpeg_exe
 from evidence.footage import generate_segments, utc
 from evidence.models import Camera, ExportJob, Recorder, Segment
 from evidence.services import exports
+from portal import benchmarks
 
 START = utc(2026, 1, 1, 10, 0, 0)
 
@@ -40,8 +41,10 @@ class Command(BaseCommand):
         parser.add_argument("--size", default="1280x720")
         parser.add_argument("--fps", type=int, default=15)
         parser.add_argument("--segment-seconds", type=int, default=60)
+        parser.add_argument("--json", help="also write the figures to this file (scripts/bench)")
 
     def handle(self, *args, **options):
+        self.summary = benchmarks.Summary("export")
         seconds, size, fps = options["seconds"], options["size"], options["fps"]
         key = f"{seconds}s-{size}-{fps}fps-{options['segment_seconds']}"
         recordings = Path(settings.DATA_DIR) / "bench-footage" / key
@@ -72,6 +75,7 @@ class Command(BaseCommand):
                     pass
         finally:
             shutil.rmtree(media, ignore_errors=True)
+        self.summary.write(options["json"])
 
     def run(self, recordings, media, seconds, segment_seconds, fps):
         recorder = Recorder.objects.create(code="bench-nvr", name="Benchmark NVR")
@@ -110,6 +114,12 @@ class Command(BaseCommand):
 
         ratio = pipeline_seconds / bare_seconds
         working_file = job.files.get(kind="working")
+        window = f"{seconds} s window, {len(files)} segments"
+        self.summary.add("export pipeline", pipeline_seconds, "s", note=window)
+        self.summary.add("bare ffmpeg, same work", bare_seconds, "s", note=window)
+        self.summary.add(
+            "export pipeline / bare ffmpeg", ratio, "x", target="<= 1.15", ok=ratio <= 1.15
+        )
         self.stdout.write(
             f"export pipeline: {pipeline_seconds:.2f} s   bare ffmpeg: {bare_seconds:.2f} s   "
             f"ratio {ratio:.3f} (target <= 1.15) {'OK' if ratio <= 1.15 else 'OVER'}"
@@ -168,3 +178,5 @@ class Command(BaseCommand):
             f"{mib / theirs:.0f} MiB/s   ratio {ratio:.3f} (target <= 1.1) "
             f"{'OK' if ratio <= 1.1 else 'OVER'}"
         )
+        self.summary.add("hashing throughput", mib / ours, "MiB/s", note=f"{mib:.0f} MiB file")
+        self.summary.add("hashing / sha256sum", ratio, "x", target="<= 1.1", ok=ratio <= 1.1)
