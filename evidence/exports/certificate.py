@@ -96,7 +96,9 @@ class _Doc:
         the matras and forms the conjuncts); the rest print exactly as before."""
         style = style or self.body
         if fonts.has_devanagari(str(text)):
-            style = style.clone(f"{style.name}-shaped", shaping=1)
+            # Matras above and below the line need more room between lines than Latin does.
+            leading = max(style.leading, 1.4 * style.fontSize)
+            style = style.clone(f"{style.name}-shaped", shaping=1, leading=leading)
         return Paragraph(markup(text), style)
 
     def heading(self, text):
@@ -226,7 +228,7 @@ def build_pdf(job, *, outages, issued_at=None):
     doc.rows(
         ["Output", "Bytes", "Duration", "Codec", "SHA-256"],
         [(f.get_kind_display(), f.size, f"{f.duration:.3f} s", f.codec, f.sha256) for f in files],
-        [24 * mm, 16 * mm, 16 * mm, 12 * mm, 106 * mm],
+        [24 * mm, 16 * mm, 16 * mm, 14 * mm, 104 * mm],
         mono={4},
     )
     doc.para(f"Hash algorithm: {hashing.ALGORITHM} (FIPS 180-4), computed over the whole file.")
