@@ -93,7 +93,8 @@ class _Doc:
 
     def paragraph(self, text, style=None):
         """A paragraph of any text. Only one with Devanagari in it is shaped (HarfBuzz places
-        the matras and forms the conjuncts); the rest print exactly as before."""
+        the matras and forms the conjuncts); Latin-only text stays unshaped, unkerned plain
+        strings in the content stream."""
         style = style or self.body
         if fonts.has_devanagari(str(text)):
             # Matras above and below the line need more room between lines than Latin does.

@@ -57,8 +57,9 @@ def watermark_text(job):
 def watermark_filters(*, textfile, epoch, height):
     """drawtext filters: the case lines (top left) and each frame's IST wall-clock time.
 
-    Noto Sans Devanagari draws Latin and Devanagari alike, and drawtext shapes the text with
-    HarfBuzz, so a Hindi station name prints with its matras and conjuncts in place."""
+    Noto Sans Devanagari draws Latin and Devanagari alike. drawtext shapes each line with
+    HarfBuzz but always as Latin script, so some Devanagari conjuncts (क्ष, त्र) print as half
+    forms with a visible virama: legible and exact, if not typeset as in print."""
     size = max(10, round(height / 26))
     font = escape_filter_value(str(fonts.devanagari_path()))
     common = f"fontfile='{font}':fontsize={size}:fontcolor=white:box=1:boxcolor=black@0.6"
