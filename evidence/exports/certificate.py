@@ -18,12 +18,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from portal import audit
 from portal.models import AuditEntry
 
-from .. import hashing, signing
+from .. import fonts, hashing, signing
 from ..models import ExportFile
 
 IST = timezone.get_fixed_timezone(330)
@@ -46,25 +48,69 @@ def keywords(job, files):
     return " ".join(parts)
 
 
+LATIN, LATIN_BOLD, DEVANAGARI = "Vera", "Vera-Bold", "NotoSansDevanagari"
+
+
+def _register_fonts():
+    """Embedded TrueType fonts from pip packages: the standard PDF fonts cannot draw Hindi."""
+    if DEVANAGARI in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont(LATIN, str(fonts.vera_path())))
+    pdfmetrics.registerFont(TTFont(LATIN_BOLD, str(fonts.vera_path("Bd"))))
+    pdfmetrics.registerFont(TTFont(f"{LATIN}-Italic", str(fonts.vera_path("It"))))
+    pdfmetrics.registerFont(TTFont(f"{LATIN}-BoldItalic", str(fonts.vera_path("BI"))))
+    pdfmetrics.registerFontFamily(
+        LATIN,
+        normal=LATIN,
+        bold=LATIN_BOLD,
+        italic=f"{LATIN}-Italic",
+        boldItalic=f"{LATIN}-BoldItalic",
+    )
+    pdfmetrics.registerFont(TTFont(DEVANAGARI, str(fonts.devanagari_path())))
+
+
+def markup(text):
+    """Paragraph markup for any text: escaped first, so nothing in it is parsed as markup, then
+    each Devanagari run wrapped in the Devanagari font."""
+    return "".join(
+        f'<font name="{DEVANAGARI}">{part}</font>' if devanagari else part
+        for devanagari, part in fonts.script_runs(escape(str(text)))
+    )
+
+
 class _Doc:
     def __init__(self):
+        _register_fonts()
         styles = getSampleStyleSheet()
-        self.h1, self.h2, self.body = styles["Title"], styles["Heading2"], styles["BodyText"]
-        self.small = styles["BodyText"].clone("small", fontSize=7.5, leading=9)
-        # Hashes in a fixed-width font, small enough that 64 hex digits never wrap.
+        self.h1 = styles["Title"].clone("h1", fontName=LATIN_BOLD)
+        self.h2 = styles["Heading2"].clone("h2", fontName=LATIN_BOLD)
+        self.body = styles["BodyText"].clone("body", fontName=LATIN)
+        self.small = self.body.clone("small", fontSize=7.5, leading=9)
+        # Hashes in a fixed-width font, small enough that 64 hex digits never wrap. They are
+        # ASCII hex, so the standard Courier draws them.
         self.mono = self.small.clone("mono", fontName="Courier", fontSize=6.5, leading=8)
         self.story = []
 
+    def paragraph(self, text, style=None):
+        """A paragraph of any text. Only one with Devanagari in it is shaped (HarfBuzz places
+        the matras and forms the conjuncts); Latin-only text stays unshaped, unkerned plain
+        strings in the content stream."""
+        style = style or self.body
+        if fonts.has_devanagari(str(text)):
+            # Matras above and below the line need more room between lines than Latin does.
+            leading = max(style.leading, 1.4 * style.fontSize)
+            style = style.clone(f"{style.name}-shaped", shaping=1, leading=leading)
+        return Paragraph(markup(text), style)
+
     def heading(self, text):
-        self.story.append(Paragraph(escape(text), self.h2))
+        self.story.append(self.paragraph(text, self.h2))
 
     def para(self, text, style=None):
-        self.story.append(Paragraph(escape(str(text)), style or self.body))
+        self.story.append(self.paragraph(text, style))
 
     def facts(self, rows):
         data = [
-            [Paragraph(escape(k), self.small), Paragraph(escape(str(v or "-")), self.small)]
-            for k, v in rows
+            [self.paragraph(k, self.small), self.paragraph(v or "-", self.small)] for k, v in rows
         ]
         self.table(data, [55 * mm, 115 * mm], header=False)
 
@@ -82,9 +128,11 @@ class _Doc:
 
     def rows(self, header, rows, widths, mono=()):
         def cell(value, column):
-            return Paragraph(escape(str(value)), self.mono if column in mono else self.small)
+            if column in mono:
+                return Paragraph(escape(str(value)), self.mono)
+            return self.paragraph(value, self.small)
 
-        head = [Paragraph(escape(h), self.small) for h in header]
+        head = [self.paragraph(h, self.small) for h in header]
         body = [[cell(v, i) for i, v in enumerate(r)] for r in rows]
         self.table([head, *body], widths)
 
@@ -127,7 +175,7 @@ def build_pdf(job, *, outages, issued_at=None):
     files = list(job.files.exclude(kind=ExportFile.Kind.CERTIFICATE).order_by("kind"))
     master = next(f for f in files if f.kind == ExportFile.Kind.MASTER)
     doc = _Doc()
-    doc.story.append(Paragraph("Certificate of export and chain of custody", doc.h1))
+    doc.story.append(doc.paragraph("Certificate of export and chain of custody", doc.h1))
     doc.para(
         "Certificate under Section 63(4)(c) of the Bharatiya Sakshya Adhiniyam, 2023, for an "
         "electronic record produced from a CCTV recording system, with hash report."
@@ -181,7 +229,7 @@ def build_pdf(job, *, outages, issued_at=None):
     doc.rows(
         ["Output", "Bytes", "Duration", "Codec", "SHA-256"],
         [(f.get_kind_display(), f.size, f"{f.duration:.3f} s", f.codec, f.sha256) for f in files],
-        [24 * mm, 16 * mm, 16 * mm, 12 * mm, 106 * mm],
+        [24 * mm, 16 * mm, 16 * mm, 14 * mm, 104 * mm],
         mono={4},
     )
     doc.para(f"Hash algorithm: {hashing.ALGORITHM} (FIPS 180-4), computed over the whole file.")

@@ -4,7 +4,8 @@ import re
 
 from django.conf import settings
 
-from ..ffmpeg import escape_filter_value, font_path
+from .. import fonts
+from ..ffmpeg import escape_filter_value
 
 IST_OFFSET_SECONDS = 5 * 3600 + 1800
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -54,9 +55,13 @@ def watermark_text(job):
 
 
 def watermark_filters(*, textfile, epoch, height):
-    """drawtext filters: the case lines (top left) and each frame's IST wall-clock time."""
+    """drawtext filters: the case lines (top left) and each frame's IST wall-clock time.
+
+    Noto Sans Devanagari draws Latin and Devanagari alike. drawtext shapes each line with
+    HarfBuzz but always as Latin script, so some Devanagari conjuncts (क्ष, त्र) print as half
+    forms with a visible virama: legible and exact, if not typeset as in print."""
     size = max(10, round(height / 26))
-    font = escape_filter_value(str(font_path()))
+    font = escape_filter_value(str(fonts.devanagari_path()))
     common = f"fontfile='{font}':fontsize={size}:fontcolor=white:box=1:boxcolor=black@0.6"
     # pts of a frame counts from the master's first frame, whose UTC time is `epoch`.
     clock = (

@@ -76,6 +76,15 @@ def pdf_text(data):
     return "\n".join(text)
 
 
+def subset_code(text, char):
+    """How the content streams write a non-ASCII character: its code in the embedded TrueType
+    subset (read from the subset's ToUnicode map), as a PDF string escape."""
+    import re
+
+    code = re.search(rf"<([0-9A-F]{{2}})> <{ord(char):04X}>", text).group(1)
+    return f"\\{int(code, 16):03o}"
+
+
 @pytest.mark.slow
 def test_certificate_prints_the_case_device_hashes_gaps_and_declaration(footage, cast):
     from evidence.models import Outage, Segment
@@ -106,7 +115,8 @@ def test_certificate_prints_the_case_device_hashes_gaps_and_declaration(footage,
         "SN-0042",
         "00:11:22:33:44:55",
         "+1.500 s",
-        "2026-03-01 15:30:04 IST \\226 2026-03-01 15:30:08 IST",  # the gap (en dash: octal 226)
+        # The gap, with an en dash between its ends.
+        f"2026-03-01 15:30:04 IST {subset_code(text, '–')} 2026-03-01 15:30:08 IST",
         "NVR disk error",
         "SHA-256",
         footage[0].path,

@@ -16,7 +16,14 @@ from tests.security.hostile import FIR, FIR_PATTERN, HINDI, payload, short
 
 pytestmark = pytest.mark.slow
 
-_TEXT = re.compile(rb"\((?P<s>(?:\\.|[^\\)])*)\)\s*Tj|(?P<br>T\*|BT|ET)", re.S)
+_STRING = rb"\((?:\\.|[^\\)])*\)"
+# A string shown with Tj, an array of strings and kerning offsets shown with TJ (shaped text),
+# or a line break.
+_TEXT = re.compile(
+    rb"(?P<s>" + _STRING + rb")\s*Tj|(?P<a>\[(?:\s*(?:" + _STRING + rb"|-?[\d.]+))*\s*\])\s*TJ"
+    rb"|(?P<br>T\*|BT|ET)",
+    re.S,
+)
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
 
 
@@ -48,7 +55,11 @@ def pdf_text(streams):
     out = []
     for stream in streams:
         for match in _TEXT.finditer(stream):
-            out.append(" " if match.group("br") else _unescape(match.group("s")))
+            if match.group("br"):
+                out.append(" ")
+            else:
+                shown = match.group("s") or match.group("a")
+                out += [_unescape(part[1:-1]) for part in re.findall(_STRING, shown, re.S)]
     return " ".join("".join(out).split())
 
 
