@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from portal import audit, roles
+from portal import roles
 from portal.access import deny
 
 from . import hashing, verification
@@ -80,18 +80,7 @@ def download(request, token):
         handle = path.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    audit.log(
-        "evidence.export.downloaded",
-        request=request,
-        obj=job,
-        details={
-            "file": file.kind,
-            "file_token": file.token,
-            "sha256": file.sha256,
-            "size": file.size,
-            "name": exports.download_name(file),
-        },
-    )
+    exports.record_download(file=file, user=request.user, request=request)
     return FileResponse(handle, as_attachment=True, filename=exports.download_name(file))
 
 

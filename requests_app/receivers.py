@@ -2,13 +2,11 @@
 jobs and the station's first download move their request on."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from evidence.models import ExportJob
-from evidence.signals import export_job_changed
-from portal.models import AuditEntry
+from evidence.signals import export_file_downloaded, export_job_changed
 
 from . import permissions, services
 
@@ -25,21 +23,7 @@ def follow_export_job(sender, job, **kwargs):
         services.export_job_changed(job=job)
 
 
-# evidence writes this custody event for every download of an export file; it is the one
-# place that knows a download happened, and evidence must not know about requests.
-DOWNLOAD_ACTION = "evidence.export.downloaded"
-
-
-@receiver(post_save, sender=AuditEntry)
-def deliver_on_first_download(sender, instance, created, raw=False, **kwargs):
-    if raw or not created or instance.action != DOWNLOAD_ACTION or instance.actor_id is None:
-        return
-    job_id, user = instance.object_id, instance.actor
-
-    def deliver():
-        job = ExportJob.objects.filter(pk=job_id, linked_type=services.ITEM_LINK).first()
-        if job is not None:
-            services.record_download(job=job, user=user)
-
-    # After the download's own entry is committed, in a transaction of its own.
-    transaction.on_commit(deliver)
+@receiver(export_file_downloaded, sender=ExportJob)
+def deliver_on_first_download(sender, job, user, **kwargs):
+    if job.linked_type == services.ITEM_LINK:
+        services.record_download(job=job, user=user)

@@ -19,7 +19,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from portal import audit, roles
 
 from ..models import ExportJob, ExportJobGroupObjectPermission, ExportJobUserObjectPermission
-from ..signals import export_job_changed
+from ..signals import export_file_downloaded, export_job_changed
 
 logger = logging.getLogger(__name__)
 
@@ -377,6 +377,27 @@ def downloadable_jobs(user):
 def can_download(user, job):
     """Control-room roles always; station officers with the grant; nobody else, ever."""
     return downloadable_jobs(user).filter(pk=job.pk).exists()
+
+
+def record_download(*, file, user, request=None):
+    """Write the custody event of one download and, after commit, announce it."""
+    job = file.job
+    audit.log(
+        "evidence.export.downloaded",
+        actor=user,
+        request=request,
+        obj=job,
+        details={
+            "file": file.kind,
+            "file_token": file.token,
+            "sha256": file.sha256,
+            "size": file.size,
+            "name": download_name(file),
+        },
+    )
+    transaction.on_commit(
+        lambda: export_file_downloaded.send(sender=ExportJob, job=job, file=file, user=user)
+    )
 
 
 def file_path(export_file):
