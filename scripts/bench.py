@@ -2,7 +2,8 @@
 
 Started by scripts/bench (which sets up the environment). Each benchmark is a management command
 that writes its figures with --json; this script only runs them and prints the table.
-Exit status: 0 when every benchmark ran and met its targets, 1 otherwise.
+Exit status: 0 when every benchmark ran and met its targets (with --quick: when every benchmark
+ran), 1 otherwise.
 """
 
 import argparse
@@ -67,7 +68,9 @@ def main():
                 continue
             figures += json.loads(out.read_text())
     print_table(figures, failures, quick=args.quick)
-    missed = [f for f in figures if f["ok"] is False]
+    # Quick sizes are not what the targets are set for (a 1-minute export is mostly fixed
+    # costs), so quick mode fails only when a benchmark could not run.
+    missed = [] if args.quick else [f for f in figures if f["ok"] is False]
     return 1 if failures or missed else 0
 
 
