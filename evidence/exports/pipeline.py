@@ -182,7 +182,7 @@ def _run(job, run_token, folder, progress):
     master = _finalize(partial, folder / MASTER_NAME, kind=ExportFile.Kind.MASTER)
     covered_end = plan.covered_start + _seconds(master["duration"])
 
-    (folder / f"{PARTIAL}watermark.txt").write_text(working.watermark_text(job), encoding="utf-8")
+    working.write_watermark(job, folder / f"{PARTIAL}watermark.png", height=plan.height)
     partial = folder / f"{PARTIAL}{WORKING_NAME}"
     trim_start = max(0.0, (job.start - plan.covered_start).total_seconds())
     trim_end = (job.end - plan.covered_start).total_seconds()
@@ -190,7 +190,7 @@ def _run(job, run_token, folder, progress):
         working.working_args(
             f"{PARTIAL}sources.ffconcat",
             partial.name,
-            textfile=f"{PARTIAL}watermark.txt",
+            watermark=f"{PARTIAL}watermark.png",
             trim_start=trim_start,
             trim_end=trim_end,
             epoch=plan.covered_start.timestamp(),

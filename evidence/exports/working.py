@@ -1,14 +1,20 @@
 """ffmpeg arguments for the master copy (stream copy) and the working copy (watermarked)."""
 
 import re
+from math import ceil
 
 from django.conf import settings
+from PIL import Image, ImageDraw, ImageFont
 
 from .. import fonts
 from ..ffmpeg import escape_filter_value
 
 IST_OFFSET_SECONDS = 5 * 3600 + 1800
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# The case lines' box: text MARGIN px from the frame's corner, the box BORDER px around it.
+MARGIN, BORDER, LINE_SPACING = 6, 3, 2
+BOX_COLOR = (0, 0, 0, 153)  # black at 60 %, as the clock's drawtext box
+SUPERSAMPLE = 4
 
 
 def _concat_input(concat_list):
@@ -39,8 +45,8 @@ def _clean(text):
 
 
 def watermark_text(job):
-    """The free-text lines of the watermark. They reach ffmpeg through a text file drawn with
-    expansion off, so no character of a reference or station name is ever parsed as filter
+    """The free-text lines of the watermark. They reach ffmpeg only as pixels of a PNG
+    (watermark_image), so no character of a reference or station name is ever parsed as filter
     syntax or as a drawtext expansion."""
     case = job.case
     fir = _clean(case.get("fir_number"))
@@ -54,41 +60,94 @@ def watermark_text(job):
     return "\n".join(lines)
 
 
-def watermark_filters(*, textfile, epoch, height):
-    """drawtext filters: the case lines (top left) and each frame's IST wall-clock time.
+def watermark_image(text, *, height):
+    """The case lines as an RGBA image: white text on a box of black at 60 %, the look of the
+    clock's drawtext box, sized relative to the video height.
 
-    Noto Sans Devanagari draws Latin and Devanagari alike. drawtext shapes each line with
-    HarfBuzz but always as Latin script, so some Devanagari conjuncts (क्ष, त्र) print as half
-    forms with a visible virama: legible and exact, if not typeset as in print."""
-    size = max(10, round(height / 26))
+    Pillow lays the text out with raqm (HarfBuzz, FriBiDi), which itemizes each line by script,
+    so Devanagari conjuncts (क्ष, त्र) are typeset as in print; ffmpeg's drawtext shapes every
+    line as Latin and would print them as half forms with a visible virama. Noto Sans
+    Devanagari also draws all of Basic Latin, so one font serves both scripts."""
+    # Drawn at SUPERSAMPLE times the size and scaled down: at a watermark's 10-20 px, hinted
+    # glyphs on HarfBuzz's unhinted advances space Latin letters unevenly ("Ca me ra").
+    scale = SUPERSAMPLE
+    font = ImageFont.truetype(
+        str(fonts.devanagari_path()),
+        font_size(height) * scale,
+        layout_engine=ImageFont.Layout.RAQM,
+    )
+    ascent, descent = font.getmetrics()
+    pitch = ascent + descent + LINE_SPACING * scale
+    lines = text.split("\n")
+    # The box spans the advance (trailing spaces count) or the ink, whichever reaches further.
+    width = max(
+        max(font.getbbox(line, anchor="la")[2], ceil(font.getlength(line))) for line in lines
+    )
+    size = (
+        ceil(width / scale) + 2 * BORDER,
+        ceil((pitch * len(lines) - LINE_SPACING * scale) / scale) + 2 * BORDER,
+    )
+    ink = Image.new("L", (size[0] * scale, size[1] * scale), 0)
+    draw = ImageDraw.Draw(ink)
+    for number, line in enumerate(lines):
+        origin = (BORDER * scale, BORDER * scale + number * pitch)
+        draw.text(origin, line, font=font, fill=255, anchor="la")
+    ink = ink.resize(size, Image.Resampling.BOX)
+    image = Image.new("RGBA", size, BOX_COLOR)
+    # Pasting through the coverage mask blends every band, alpha included: anti-aliased edges
+    # go smoothly from the box to opaque white.
+    image.paste((255, 255, 255, 255), mask=ink)
+    return image
+
+
+def write_watermark(job, path, *, height):
+    """Write the job's case lines (watermark_text) as a PNG for the working copy's overlay."""
+    watermark_image(watermark_text(job), height=height).save(path, format="PNG")
+
+
+def font_size(height):
+    return max(10, round(height / 26))
+
+
+def watermark_graph(*, trim_start, trim_end, epoch, height):
+    """The working copy's filter graph: input 0 (the joined segments) trimmed to the window,
+    input 1 (the case-lines PNG, one frame) laid over it top left, each frame's IST wall-clock
+    time drawn bottom right; output [v].
+
+    The PNG is a single frame: `eof_action=repeat` keeps it on every frame and the main input
+    alone decides where the output ends, so the trim stays frame-exact. No free text enters the
+    graph: the clock is ASCII digits from an expansion of our own."""
+    size = font_size(height)
     font = escape_filter_value(str(fonts.devanagari_path()))
-    common = f"fontfile='{font}':fontsize={size}:fontcolor=white:box=1:boxcolor=black@0.6"
     # pts of a frame counts from the master's first frame, whose UTC time is `epoch`.
     clock = (
         "%{pts\\:gmtime\\:"
         + f"{epoch + IST_OFFSET_SECONDS:.3f}"
         + "\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S} IST"
     )
-    return [
-        f"drawtext={common}:boxborderw=3:line_spacing=2:x=6:y=6:expansion=none:"
-        f"textfile='{escape_filter_value(textfile)}'",
-        f"drawtext={common}:boxborderw=3:x=w-tw-6:y=h-th-6:text='{clock}'",
-    ]
+    offset = MARGIN - BORDER
+    return (
+        f"[0:v:0]trim=start={trim_start:.6f}:end={trim_end:.6f}[clip];"
+        f"[clip][1:v]overlay=x={offset}:y={offset}:eof_action=repeat,"
+        f"drawtext=fontfile='{font}':fontsize={size}:fontcolor=white:box=1:boxcolor=black@0.6:"
+        f"boxborderw={BORDER}:x=w-tw-{MARGIN}:y=h-th-{MARGIN}:text='{clock}',"
+        "setpts=PTS-STARTPTS[v]"
+    )
 
 
-def working_args(concat_list, output, *, textfile, trim_start, trim_end, epoch, height):
-    """Frame-exact trim to the window, watermark, H.264 yuv420p MP4 with +faststart."""
-    filters = [
-        f"trim=start={trim_start:.6f}:end={trim_end:.6f}",
-        *watermark_filters(textfile=textfile, epoch=epoch, height=height),
-        "setpts=PTS-STARTPTS",
-    ]
+def working_args(concat_list, output, *, watermark, trim_start, trim_end, epoch, height):
+    """Frame-exact trim to the window, watermark, H.264 yuv420p MP4 with +faststart.
+
+    `watermark` is the PNG written by write_watermark; it is an input, not part of the graph."""
+    graph = watermark_graph(trim_start=trim_start, trim_end=trim_end, epoch=epoch, height=height)
     return [
         *_concat_input(concat_list),
+        "-i",
+        watermark,
+        "-filter_complex",
+        graph,
         "-map",
-        "0:v:0",
-        "-vf",
-        ",".join(filters),
+        "[v]",
         *encoder_args(),
         "-fflags",
         "+bitexact",

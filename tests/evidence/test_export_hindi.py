@@ -12,7 +12,7 @@ from django.conf import settings
 
 from evidence import fonts, signing
 from evidence.exports import certificate
-from evidence.exports.working import watermark_filters
+from evidence.exports.working import font_size, watermark_graph, watermark_image
 from evidence.ffmpeg import ffmpeg_exe
 from evidence.footage import generate_segments
 from evidence.models import ExportFile
@@ -118,13 +118,16 @@ def test_certificate_embeds_noto_devanagari_and_draws_shaped_hindi(short_footage
 # --- the watermark ---------------------------------------------------------------------------
 
 
+VIRAMA, ZWNJ = "\u094d", "\u200c"
+STATION_WITH_CONJUNCTS = "कोतवाली क्षेत्र थाना"
+
+
 def _frame_with_watermark(tmp_path, station):
-    """One 320x180 grey frame with the watermark drawn on it, as grey bytes."""
-    (tmp_path / "watermark.txt").write_text(
-        f"Ref FR-2026-000123   FIR 45/2026\nCamera cam-1\nExported for {station}",
-        encoding="utf-8",
-    )
-    filters = watermark_filters(textfile="watermark.txt", epoch=T0.timestamp(), height=180)
+    """One 320x180 grey frame with the watermark laid on it by the working copy's own graph,
+    as grey bytes."""
+    text = f"Ref FR-2026-000123   FIR 45/2026\nCamera cam-1\nExported for {station}"
+    watermark_image(text, height=180).save(tmp_path / "watermark.png")
+    graph = watermark_graph(trim_start=0, trim_end=0.1, epoch=T0.timestamp(), height=180)
     result = subprocess.run(
         [
             ffmpeg_exe(),
@@ -134,8 +137,12 @@ def _frame_with_watermark(tmp_path, station):
             "lavfi",
             "-i",
             "color=c=gray:s=320x180:r=10:d=0.1",
-            "-vf",
-            ",".join(filters),
+            "-i",
+            "watermark.png",
+            "-filter_complex",
+            graph,
+            "-map",
+            "[v]",
             "-frames:v",
             "1",
             "-f",
@@ -152,19 +159,55 @@ def _frame_with_watermark(tmp_path, station):
     return result.stdout
 
 
+def changed(frame, reference):
+    return sum(abs(a - b) > 40 for a, b in zip(frame, reference, strict=True))
+
+
 @pytest.mark.slow
 def test_watermark_draws_devanagari_glyphs(tmp_path):
     hindi = _frame_with_watermark(tmp_path, "नगर थाना")
     other = _frame_with_watermark(tmp_path, "कमल थाना")
     blank = _frame_with_watermark(tmp_path, " " * len("नगर थाना"))
-
-    def changed(frame, reference):
-        return sum(abs(a - b) > 40 for a, b in zip(frame, reference, strict=True))
-
     # Something is drawn for the Hindi name, and it is its letters: a font without Devanagari
     # draws both names as the same row of empty boxes.
     assert changed(hindi, blank) > 50
     assert changed(hindi, other) > 50
+
+
+@pytest.mark.slow
+def test_watermark_typesets_conjuncts_instead_of_a_visible_virama(tmp_path):
+    """क्ष and त्र are conjuncts; a zero-width non-joiner after the virama asks for the half form
+    with a visible virama, which is what Latin-script shaping (ffmpeg's drawtext) prints for
+    both spellings alike."""
+    typeset = _frame_with_watermark(tmp_path, STATION_WITH_CONJUNCTS)
+    virama = _frame_with_watermark(tmp_path, STATION_WITH_CONJUNCTS.replace(VIRAMA, VIRAMA + ZWNJ))
+    assert changed(typeset, virama) > 20
+
+
+def _ink_width(image):
+    """Width of the white text on the watermark's black box."""
+    left, _top, right, _bottom = image.getchannel("R").point(lambda v: 255 * (v > 60)).getbbox()
+    return right - left
+
+
+def test_watermark_lines_are_shaped_by_script_not_as_latin():
+    from PIL import ImageFont
+
+    line = f"Exported for {STATION_WITH_CONJUNCTS}"
+    # Measured at 4x the watermark's font size for sub-pixel precision, in watermark pixels.
+    font_path, size = str(fonts.devanagari_path()), 4 * font_size(180)
+    raqm = ImageFont.truetype(font_path, size, layout_engine=ImageFont.Layout.RAQM)
+    basic = ImageFont.truetype(font_path, size, layout_engine=ImageFont.Layout.BASIC)
+    # The premise: shaped, क्ष is one narrow cluster; with the virama forced visible it is two.
+    assert raqm.getlength("क्ष") < raqm.getlength("क" + VIRAMA + ZWNJ + "ष") - 12
+
+    def width(font):
+        left, _top, right, _bottom = font.getbbox(line, anchor="la")
+        return (right - left) / 4
+
+    drawn = _ink_width(watermark_image(line, height=180))
+    assert abs(drawn - width(raqm)) <= 1.5, (drawn, width(raqm), width(basic))
+    assert width(basic) - drawn >= 8, (drawn, width(raqm), width(basic))
 
 
 def test_watermark_font_comes_from_a_pip_package_and_covers_both_scripts():
@@ -173,6 +216,5 @@ def test_watermark_font_comes_from_a_pip_package_and_covers_both_scripts():
     path = fonts.devanagari_path()
     face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path)))
     assert {ord(c) for c in "Exported for 0123456789:-/" + NAME + PLACE} <= set(face.unicodes)
-    assert str(path) in " ".join(watermark_filters(textfile="w.txt", epoch=0, height=180)).replace(
-        "\\", ""
-    )
+    graph = watermark_graph(trim_start=0, trim_end=1, epoch=0, height=180)
+    assert str(path) in graph.replace("\\", "")

@@ -131,19 +131,20 @@ class Command(BaseCommand):
         )
 
     def bare_ffmpeg(self, job, media):
-        """The same two ffmpeg runs as the pipeline, with nothing around them."""
+        """The same two ffmpeg runs as the pipeline, with nothing around them: the same
+        inputs (the segments and the case-lines PNG, rendered here too) and the same graph."""
         plan = sources.plan(job, on_progress=lambda fraction: None, failure=RuntimeError)
         folder = Path(media) / "bare"
         folder.mkdir()
         (folder / "list.ffconcat").write_text(plan.concat_text)
-        (folder / "watermark.txt").write_text(working.watermark_text(job), encoding="utf-8")
+        working.write_watermark(job, folder / "watermark.png", height=plan.height)
         trim_start = max(0.0, (job.start - plan.covered_start).total_seconds())
         commands = [
             working.master_args("list.ffconcat", "master.mp4"),
             working.working_args(
                 "list.ffconcat",
                 "working.mp4",
-                textfile="watermark.txt",
+                watermark="watermark.png",
                 trim_start=trim_start,
                 trim_end=(job.end - plan.covered_start).total_seconds(),
                 epoch=plan.covered_start.timestamp(),
