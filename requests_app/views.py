@@ -238,7 +238,9 @@ def _detail_context(request, footage_request):
         for item in items:
             item.coverage = coverage.coverage(item.camera, item.start, item.end)
             # timeline_svg escapes every text it draws, so the picture can go in as it is.
-            item.timeline = mark_safe(timeline.timeline_svg(item.camera, item.start, item.end))  # noqa: S308
+            item.timeline = mark_safe(  # noqa: S308
+                timeline.timeline_svg(item.camera, item.start, item.end, cov=item.coverage)
+            )
     return {
         "req": footage_request,
         "items": items,

@@ -58,12 +58,13 @@ def _ticks(start, end):
         moment += step
 
 
-def timeline_svg(camera, start, end, *, now=None):
+def timeline_svg(camera, start, end, *, now=None, cov=None):
     """An SVG document (str) of the camera's footage over [start, end): recorded spans, gaps,
     outages and the part of the window still in the future. All text is escaped; times are
-    in the display time zone."""
+    in the display time zone. A caller that already has the window's coverage passes it as
+    `cov`, saving the index query."""
     now = now or timezone.now()
-    cov = coverage(camera, start, end)
+    cov = cov or coverage(camera, start, end)
     outages = list(outages_overlapping(camera, start, end))
     title = _("%(code)s — %(name)s, %(start)s to %(end)s: %(percent)s%% recorded") % {
         "code": camera.code,

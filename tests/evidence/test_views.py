@@ -142,3 +142,17 @@ def test_health_page_lists_every_camera_with_todays_coverage(cast, client_for, m
     body = page.content.decode()
     assert "cam-full" in body and "cam-none" in body
     assert "100.0%" in body and "0.0%" in body
+
+
+def test_timeline_svg_reuses_a_coverage_it_is_given(camera, django_assert_num_queries):
+    from evidence.services.coverage import coverage
+
+    now = timezone.now()
+    start, end = now - timedelta(hours=2), now - timedelta(hours=1)
+    Segment.objects.create(
+        camera=camera, start=start, end=start + timedelta(minutes=30), path="cam/a.mp4"
+    )
+    cov = coverage(camera, start, end)
+    with django_assert_num_queries(1):  # the outages only; the segments come with `cov`
+        svg = timeline_svg(camera, start, end, now=now, cov=cov)
+    assert svg == timeline_svg(camera, start, end, now=now)
