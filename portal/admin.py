@@ -100,11 +100,8 @@ class UserAdmin(BaseUserAdmin):
                 self.message_user(request, "; ".join(error.messages), level="error")
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id", "ip"]
-    list_filter = ["action"]
-    search_fields = ["action", "actor_label", "object_id", "object_label"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records nobody edits by hand: the audit log, the segment index."""
 
     def has_add_permission(self, request):
         return False
@@ -114,3 +111,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id", "ip"]
+    list_filter = ["action"]
+    search_fields = ["action", "actor_label", "object_id", "object_label"]

@@ -326,17 +326,7 @@ def grant_download(*, job, user, actor=None):
     """
     if user.role != roles.STATION_OFFICER:
         raise ExportError(_("Only station officers can be given access to an export."))
-    with transaction.atomic():
-        _row, created = ExportJobUserObjectPermission.objects.get_or_create(
-            user=user, permission=_permission(), content_object=job
-        )
-        if created:
-            audit.log(
-                "evidence.export.access_granted",
-                actor=actor,
-                obj=job,
-                details={"user": user.get_username()},
-            )
+    _grant(ExportJobUserObjectPermission, job, actor, user=user)
 
 
 def grant_download_to_group(*, job, group, actor=None):
@@ -344,17 +334,19 @@ def grant_download_to_group(*, job, group, actor=None):
 
     requests_app grants to a station's officer group, so officers who join later may download.
     """
+    _grant(ExportJobGroupObjectPermission, job, actor, group=group)
+
+
+def _grant(permission_rows, job, actor, **holder):
+    """One permission row for the holder (user= or group=), logged the first time only."""
     with transaction.atomic():
-        _row, created = ExportJobGroupObjectPermission.objects.get_or_create(
-            group=group, permission=_permission(), content_object=job
+        _row, created = permission_rows.objects.get_or_create(
+            permission=_permission(), content_object=job, **holder
         )
         if created:
-            audit.log(
-                "evidence.export.access_granted",
-                actor=actor,
-                obj=job,
-                details={"group": group.name},
-            )
+            ((kind, who),) = holder.items()
+            name = who.get_username() if kind == "user" else who.name
+            audit.log("evidence.export.access_granted", actor=actor, obj=job, details={kind: name})
 
 
 def downloadable_jobs(user):
